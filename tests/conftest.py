@@ -1,0 +1,29 @@
+"""Shared fixtures: the path to the official spec vectors, skipped when absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def shared_vectors() -> Path | None:
+    """The official vectors folder (``../shared/vectors`` or ``$VCID_VECTORS``)."""
+    configured = os.environ.get("VCID_VECTORS")
+    path = Path(configured) if configured else ROOT.parent / "shared" / "vectors"
+    return path if path.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def vectors_dir() -> Path:
+    """The spec vectors; the test is skipped with a reason when they are absent."""
+    path = shared_vectors()
+    if path is None:
+        pytest.skip(
+            "spec vectors not found: place them at ../shared/vectors "
+            "or set VCID_VECTORS"
+        )
+    return path
