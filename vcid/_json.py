@@ -14,7 +14,7 @@ from typing import TypeAlias
 from vcid.errors import JSONParseError
 
 JsonValue: TypeAlias = (
-    "None | bool | int | float | str | list[JsonValue] | dict[str, JsonValue]"
+    "bool | int | float | str | list[JsonValue] | dict[str, JsonValue] | None"
 )
 JsonObject: TypeAlias = dict[str, JsonValue]
 

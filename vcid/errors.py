@@ -110,49 +110,49 @@ class DataModelError(InvalidError):
     code = "DATA_MODEL"
 
 
-class InvalidSignature(InvalidError):  # noqa: N818 - named for the condition
+class InvalidSignature(InvalidError):
     """A signature does not verify."""
 
     code = "INVALID_SIGNATURE"
 
 
-class InvalidProof(InvalidError):  # noqa: N818
+class InvalidProof(InvalidError):
     """A proof is malformed or does not meet its cryptosuite's rules."""
 
     code = "INVALID_PROOF"
 
 
-class PurposeMismatch(InvalidError):  # noqa: N818
+class PurposeMismatch(InvalidError):
     """A proof's purpose or verification relationship is not the one needed."""
 
     code = "PURPOSE_MISMATCH"
 
 
-class ControllerMismatch(InvalidError):  # noqa: N818
+class ControllerMismatch(InvalidError):
     """The verification method is not controlled by the expected party."""
 
     code = "CONTROLLER_MISMATCH"
 
 
-class ChallengeMismatch(InvalidError):  # noqa: N818
+class ChallengeMismatch(InvalidError):
     """A proof's challenge is missing or differs from the expected one."""
 
     code = "CHALLENGE_MISMATCH"
 
 
-class DomainMismatch(InvalidError):  # noqa: N818
+class DomainMismatch(InvalidError):
     """A proof's domain is missing or differs from the expected one."""
 
     code = "DOMAIN_MISMATCH"
 
 
-class Expired(InvalidError):  # noqa: N818
+class Expired(InvalidError):
     """A credential or proof is past its end of validity."""
 
     code = "EXPIRED"
 
 
-class NotYetValid(InvalidError):  # noqa: N818
+class NotYetValid(InvalidError):
     """A credential or proof is not valid yet."""
 
     code = "NOT_YET_VALID"

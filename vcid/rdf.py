@@ -55,9 +55,9 @@ class Quad:
 Dataset: TypeAlias = list[Quad]
 
 __all__ = [
+    "IRI",
     "RDF_LANG_STRING",
     "XSD_STRING",
-    "IRI",
     "BlankNode",
     "Dataset",
     "Graph",
