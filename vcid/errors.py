@@ -158,6 +158,12 @@ class NotYetValid(InvalidError):
     code = "NOT_YET_VALID"
 
 
+class DIDDocumentError(MalformedInputError):
+    """A DID document breaks a DID Core rule (id, verification method shape)."""
+
+    code = "INVALID_DID_DOCUMENT"
+
+
 # --- no decision reached ----------------------------------------------------
 
 

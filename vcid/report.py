@@ -75,6 +75,14 @@ class Check:
         }
 
 
+_MARKS = {
+    Outcome.PASSED: "ok  ",
+    Outcome.FAILED: "FAIL",
+    Outcome.INDETERMINATE: "??  ",
+    Outcome.SKIPPED: "--  ",
+}
+
+
 def fold(checks: Iterable[Check]) -> Verdict:
     """Any failure makes INVALID; else any indeterminate makes INDETERMINATE."""
     outcomes = {check.outcome for check in checks}
@@ -128,6 +136,18 @@ class VerificationReport:
             InvalidError if self.verdict is Verdict.INVALID else IndeterminateError
         )
         raise error_type(f"{first.name}: {first.code}: {first.detail}")
+
+    def to_text(self) -> str:
+        """The report as lines for a terminal: verdict, then one line a check."""
+        lines = [f"{self.verdict.value.upper()} {self.kind}"]
+        width = max((len(check.name) for check in self.checks), default=0)
+        for check in self.checks:
+            reason = check.detail
+            if check.outcome in (Outcome.FAILED, Outcome.INDETERMINATE):
+                reason = f"{check.code}: {check.detail}"
+            mark = _MARKS[check.outcome]
+            lines.append(f"  {mark} {check.name.ljust(width)}  {reason}".rstrip())
+        return "\n".join(lines) + "\n"
 
     def to_json(self) -> JsonObject:
         checks: list[JsonValue] = [check.to_json() for check in self.checks]

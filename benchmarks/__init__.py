@@ -1,0 +1,1 @@
+"""vcid benchmarks: run ``python3 dev.py bench`` (or ``python -m benchmarks``)."""

@@ -1,0 +1,49 @@
+"""Decentralized Identifiers: syntax, documents, resolution (DID Core 1.0).
+
+Methods: did:key and did:jwk (offline) and did:web (HTTPS). Start with
+:func:`default_resolver` and :meth:`ResolverRegistry.resolve_verification_method`.
+"""
+
+from __future__ import annotations
+
+from vcid.did.document import (
+    RELATIONSHIPS,
+    DIDDocument,
+    KeyAgreementMethod,
+    VerificationMethod,
+)
+from vcid.did.jwk import DIDJwkMethod, did_jwk_from_public_key
+from vcid.did.key import DIDKeyMethod, did_key_from_public_key
+from vcid.did.resolver import (
+    DIDMethod,
+    DIDResolver,
+    ResolutionResult,
+    ResolverRegistry,
+    default_resolver,
+)
+from vcid.did.syntax import DID, DIDURL, parse_did, parse_did_url
+from vcid.did.web import DIDWebMethod, HTTPSFetcher, UrllibFetcher, did_web_url
+
+__all__ = [
+    "DID",
+    "DIDURL",
+    "RELATIONSHIPS",
+    "DIDDocument",
+    "DIDJwkMethod",
+    "DIDKeyMethod",
+    "DIDMethod",
+    "DIDResolver",
+    "DIDWebMethod",
+    "HTTPSFetcher",
+    "KeyAgreementMethod",
+    "ResolutionResult",
+    "ResolverRegistry",
+    "UrllibFetcher",
+    "VerificationMethod",
+    "default_resolver",
+    "did_jwk_from_public_key",
+    "did_key_from_public_key",
+    "did_web_url",
+    "parse_did",
+    "parse_did_url",
+]

@@ -1,0 +1,356 @@
+"""Verify credentials and presentations into a :class:`VerificationReport`.
+
+This is the one place where vcid turns exceptions into results: a bad
+credential never raises, it yields a report whose checks say which step
+failed and why. Misuse (a naive ``now``, a missing ``challenge`` argument)
+raises :class:`~vcid.errors.UsageError`.
+
+Check order, per credential: data model, proofs (suite, key, signature,
+purpose, issuer is the key's controller), JSON-LD contexts, validity period,
+status. A presentation's own proof (challenge, domain, holder) is checked
+before the credentials it carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta, timezone
+
+from vcid._json import JsonValue
+from vcid.did.resolver import default_resolver
+from vcid.errors import (
+    DataModelError,
+    Expired,
+    IndeterminateError,
+    NotYetValid,
+    UsageError,
+    VcidError,
+)
+from vcid.jsonld import JsonLdProcessor
+from vcid.model import (
+    Credential,
+    validate_credential,
+    validate_presentation,
+)
+from vcid.proofs import (
+    AssertionPurpose,
+    AuthenticationPurpose,
+    get_suite,
+    verify_proofs,
+)
+from vcid.proofs.engine import VerificationMethodResolver
+from vcid.report import Check, Outcome, VerificationReport
+
+DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
+#: Codes that mean a JSON-LD context problem found while canonicalizing.
+_CONTEXT_CODES = frozenset(
+    {"UNDEFINED_TERM", "JSONLD_ERROR", "DOCUMENT_LOAD_ERROR"}
+)
+#: The most credentials one presentation may carry.
+MAX_PRESENTED_CREDENTIALS = 64
+
+
+class StatusUnchecked(IndeterminateError):
+    """A credential has a status entry but no status checker was configured."""
+
+    code = "STATUS_UNCHECKED"
+
+
+class CredentialVerifier:
+    """Verifies credentials and presentations with one fixed environment.
+
+    The environment (DID resolver, JSON-LD processor and its contexts,
+    accepted cryptosuites, clock skew) is fixed at construction so that its
+    caches (processed contexts, resolved did:key documents) are reused by
+    every call. Build one and keep it.
+
+    :param resolver: resolves verification methods; defaults to did:key and
+        did:jwk, offline.
+    :param jsonld: the JSON-LD processor; defaults to the bundled contexts
+        only, in safe mode.
+    :param allowed_suites: the cryptosuites accepted; None for all supported.
+    :param max_clock_skew: tolerance for validity periods and proof expiry.
+    """
+
+    def __init__(
+        self,
+        *,
+        resolver: VerificationMethodResolver | None = None,
+        jsonld: JsonLdProcessor | None = None,
+        allowed_suites: Collection[str] | None = None,
+        max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
+    ) -> None:
+        if not isinstance(max_clock_skew, timedelta) or max_clock_skew < timedelta(0):
+            raise UsageError("max_clock_skew must be a non-negative timedelta")
+        if allowed_suites is not None:
+            if isinstance(allowed_suites, str):
+                raise UsageError("allowed_suites must be a collection of names")
+            for name in allowed_suites:
+                get_suite(name)  # raises UnsupportedError for unknown names
+        self._resolver: VerificationMethodResolver = (
+            resolver if resolver is not None else default_resolver()
+        )
+        self._jsonld = jsonld if jsonld is not None else JsonLdProcessor()
+        self._allowed = None if allowed_suites is None else frozenset(allowed_suites)
+        self._skew = max_clock_skew
+
+    @property
+    def jsonld(self) -> JsonLdProcessor:
+        return self._jsonld
+
+    def verify_credential(
+        self, credential: Mapping[str, JsonValue], *, now: datetime | None = None
+    ) -> VerificationReport:
+        """Verify one credential.
+
+        :param credential: the secured credential as parsed JSON.
+        :param now: the verification time (aware); defaults to the clock.
+        :raises UsageError: for a naive ``now`` or a non-object credential.
+        """
+        moment = _moment(now)
+        if not isinstance(credential, Mapping):
+            raise UsageError("credential must be a JSON object")
+        return VerificationReport(
+            "credential", tuple(self._credential_checks(credential, moment))
+        )
+
+    def verify_presentation(
+        self,
+        presentation: Mapping[str, JsonValue],
+        *,
+        challenge: str | None,
+        domain: str | None = None,
+        now: datetime | None = None,
+    ) -> VerificationReport:
+        """Verify a presentation's own proof, then every credential in it.
+
+        :param presentation: the signed presentation as parsed JSON.
+        :param challenge: the challenge the verifier issued; it must be in
+            the proof. ``None`` must be passed explicitly, and then replay
+            protection is the caller's business.
+        :param domain: the verifier's domain, required in the proof if given.
+        :param now: the verification time (aware); defaults to the clock.
+        :raises UsageError: for misuse (naive ``now``, non-object input).
+        """
+        moment = _moment(now)
+        if not isinstance(presentation, Mapping):
+            raise UsageError("presentation must be a JSON object")
+        checks: list[Check] = []
+        holder: str | None = None
+        try:
+            view = validate_presentation(presentation)
+            holder = view.holder_id
+            checks.append(Check.passed("presentation.data_model"))
+            if view.enveloped:
+                checks.append(
+                    Check(
+                        "presentation.enveloped",
+                        Outcome.INDETERMINATE,
+                        "UNSUPPORTED",
+                        "enveloped credentials are not supported",
+                    )
+                )
+        except DataModelError as exc:
+            checks.append(Check.from_error("presentation.data_model", exc))
+            raw_holder = presentation.get("holder")
+            holder = raw_holder if isinstance(raw_holder, str) else None
+        purpose = AuthenticationPurpose(
+            challenge=challenge, domain=domain, expected_controller=holder
+        )
+        proof_checks = verify_proofs(
+            presentation,
+            resolver=self._resolver,
+            jsonld=self._jsonld,
+            purpose=purpose,
+            allowed_suites=self._allowed,
+            now=moment,
+            max_clock_skew=self._skew,
+        )
+        checks.extend(_prefixed("presentation.", proof_checks))
+        checks.append(_context_check("presentation.context", proof_checks))
+        for index, item in enumerate(_embedded_credentials(presentation)):
+            checks.extend(
+                _prefixed(f"credential[{index}].", self._credential_checks(item, moment))
+            )
+        return VerificationReport("presentation", tuple(checks))
+
+    def verify(
+        self,
+        document: Mapping[str, JsonValue],
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+        now: datetime | None = None,
+    ) -> VerificationReport:
+        """Verify a credential or a presentation, whichever ``document`` is."""
+        if isinstance(document, Mapping) and _is_presentation(document):
+            return self.verify_presentation(
+                document, challenge=challenge, domain=domain, now=now
+            )
+        return self.verify_credential(document, now=now)
+
+    # --- steps ------------------------------------------------------------
+
+    def _credential_checks(
+        self, credential: Mapping[str, JsonValue], now: datetime
+    ) -> list[Check]:
+        checks: list[Check] = []
+        view: Credential | None = None
+        try:
+            view = validate_credential(credential)
+            checks.append(Check.passed("data_model", f"VC {view.version}"))
+        except DataModelError as exc:
+            checks.append(Check.from_error("data_model", exc))
+        issuer = view.issuer_id if view is not None else _raw_issuer(credential)
+        proof_checks = verify_proofs(
+            credential,
+            resolver=self._resolver,
+            jsonld=self._jsonld,
+            purpose=AssertionPurpose(expected_controller=issuer),
+            allowed_suites=self._allowed,
+            now=now,
+            max_clock_skew=self._skew,
+        )
+        checks.extend(proof_checks)
+        checks.append(_context_check("context", proof_checks, credential, self._jsonld))
+        if view is not None:
+            checks.append(self._validity(view, now))
+            checks.append(_status(view))
+        return checks
+
+    def _validity(self, view: Credential, now: datetime) -> Check:
+        try:
+            if view.valid_from is not None and now + self._skew < view.valid_from:
+                raise NotYetValid("the credential is not valid yet (validFrom)")
+            if view.valid_until is not None and now - self._skew > view.valid_until:
+                raise Expired("the credential has expired (validUntil)")
+        except VcidError as exc:
+            return Check.from_error("validity", exc)
+        return Check.passed("validity")
+
+
+def _moment(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(timezone.utc)
+    if not isinstance(now, datetime) or now.utcoffset() is None:
+        raise UsageError("now must be a timezone-aware datetime")
+    return now
+
+
+def _prefixed(prefix: str, checks: Iterable[Check]) -> list[Check]:
+    return [Check(prefix + c.name, c.outcome, c.code, c.detail) for c in checks]
+
+
+def _raw_issuer(document: Mapping[str, JsonValue]) -> str | None:
+    issuer = document.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def _is_presentation(document: Mapping[str, JsonValue]) -> bool:
+    types = document.get("type")
+    names = [types] if isinstance(types, str) else types
+    return isinstance(names, list) and "VerifiablePresentation" in names
+
+
+def _embedded_credentials(
+    presentation: Mapping[str, JsonValue],
+) -> Sequence[Mapping[str, JsonValue]]:
+    value = presentation.get("verifiableCredential")
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    embedded = [
+        item
+        for item in items[:MAX_PRESENTED_CREDENTIALS]
+        if isinstance(item, dict) and not _is_enveloped(item)
+    ]
+    return embedded
+
+
+def _is_enveloped(item: Mapping[str, JsonValue]) -> bool:
+    types = item.get("type")
+    names = [types] if isinstance(types, str) else types
+    return isinstance(names, list) and "EnvelopedVerifiableCredential" in names
+
+
+def _context_check(
+    name: str,
+    proof_checks: Sequence[Check],
+    document: Mapping[str, JsonValue] | None = None,
+    jsonld: JsonLdProcessor | None = None,
+) -> Check:
+    """Whether every term and context of the document is defined.
+
+    RDFC proofs already expand the document in safe mode while verifying, so
+    their outcome is reused; a document with only JCS proofs is expanded
+    here once, so that undefined terms are caught for every suite.
+    """
+    for check in proof_checks:
+        if check.code in _CONTEXT_CODES:
+            return Check(name, check.outcome, check.code, check.detail)
+    if document is None or jsonld is None or _has_rdfc_proof(document):
+        return Check.passed(name, "checked while canonicalizing")
+    try:
+        jsonld.expand({k: v for k, v in document.items() if k != "proof"})
+    except VcidError as exc:
+        return Check.from_error(name, exc)
+    return Check.passed(name)
+
+
+def _has_rdfc_proof(document: Mapping[str, JsonValue]) -> bool:
+    proofs = document.get("proof")
+    items = proofs if isinstance(proofs, list) else [proofs]
+    for proof in items:
+        if isinstance(proof, dict):
+            suite = proof.get("cryptosuite")
+            if isinstance(suite, str) and suite.endswith(("-rdfc-2022", "-rdfc-2019")):
+                return True
+    return False
+
+
+def _status(view: Credential) -> Check:
+    if not view.status_entries:
+        return Check.skipped("status", "the credential has no status entry")
+    error = StatusUnchecked(
+        "the credential has a status entry but no status checker is configured"
+    )
+    return Check.from_error("status", error)
+
+
+_DEFAULT: CredentialVerifier | None = None
+
+
+def _default_verifier() -> CredentialVerifier:
+    global _DEFAULT  # noqa: PLW0603 - one lazily built, immutable default
+    if _DEFAULT is None:
+        _DEFAULT = CredentialVerifier()
+    return _DEFAULT
+
+
+def verify(
+    document: Mapping[str, JsonValue],
+    *,
+    challenge: str | None = None,
+    domain: str | None = None,
+    now: datetime | None = None,
+    verifier: CredentialVerifier | None = None,
+) -> VerificationReport:
+    """Verify a credential or presentation with the offline defaults.
+
+    :param document: the credential or presentation as parsed JSON.
+    :param challenge: for a presentation, the challenge the verifier issued.
+    :param domain: for a presentation, the verifier's domain.
+    :param now: the verification time (aware); defaults to the clock.
+    :param verifier: a configured :class:`CredentialVerifier`; defaults to
+        one with bundled contexts and did:key/did:jwk resolution.
+    """
+    chosen = verifier if verifier is not None else _default_verifier()
+    return chosen.verify(document, challenge=challenge, domain=domain, now=now)
+
+
+__all__ = [
+    "DEFAULT_CLOCK_SKEW",
+    "CredentialVerifier",
+    "StatusUnchecked",
+    "verify",
+]
