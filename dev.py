@@ -38,14 +38,21 @@ def _fingerprint() -> str:
 
 def ensure_venv() -> None:
     """Create and fill ``.venv`` unless it already matches the lock file."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on any python3
         sys.exit("vcid needs Python 3.11 or newer")
     if STAMP.exists() and STAMP.read_text() == _fingerprint():
         return
     if not PYTHON.exists():
         print("creating .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    pip = [
+        str(PYTHON),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ]
     print("installing pinned dependencies ...", flush=True)
     subprocess.run([*pip, "-r", str(LOCK)], check=True)
     subprocess.run([*pip, "--no-deps", "-e", str(ROOT)], check=True)
@@ -53,7 +60,7 @@ def ensure_venv() -> None:
 
 
 def run(*args: str) -> int:
-    return subprocess.run([str(PYTHON), *args], cwd=ROOT).returncode
+    return subprocess.run([str(PYTHON), *args], cwd=ROOT, check=False).returncode
 
 
 def main(argv: list[str]) -> int:
@@ -80,7 +87,7 @@ def main(argv: list[str]) -> int:
         if command[0].startswith("-"):
             code = run(*command)
         else:
-            code = subprocess.run(command, cwd=ROOT).returncode
+            code = subprocess.run(command, cwd=ROOT, check=False).returncode
         status = status or code
     return status
 

@@ -22,8 +22,5 @@ def vectors_dir() -> Path:
     """The spec vectors; the test is skipped with a reason when they are absent."""
     path = shared_vectors()
     if path is None:
-        pytest.skip(
-            "spec vectors not found: place them at ../shared/vectors "
-            "or set VCID_VECTORS"
-        )
+        pytest.skip("spec vectors not found: place them at ../shared/vectors or set VCID_VECTORS")
     return path

@@ -84,8 +84,16 @@ def test_issue_present_verify(workdir: Path, keys: dict[str, Path]) -> None:
     assert verified.stdout.startswith("VALID credential")
 
     presented = vcid(
-        "present", "--key", str(keys["parent"]), "--challenge", "n-1",
-        "--domain", "border.example", "--cryptosuite", "ecdsa-rdfc-2019", str(signed),
+        "present",
+        "--key",
+        str(keys["parent"]),
+        "--challenge",
+        "n-1",
+        "--domain",
+        "border.example",
+        "--cryptosuite",
+        "ecdsa-rdfc-2019",
+        str(signed),
     )
     assert presented.returncode == 0, presented.stderr
     vp = workdir / "vp.json"
@@ -113,8 +121,15 @@ def test_tampered_credential_exits_1(workdir: Path, keys: dict[str, Path]) -> No
 def test_issue_with_explicit_created_and_jcs(keys: dict[str, Path]) -> None:
     """--created and --cryptosuite are honoured."""
     result = vcid(
-        "issue", "--key", str(keys["registrar"]), "--created", "2026-01-01T00:00:00Z",
-        "--cryptosuite", "eddsa-jcs-2022", "-", stdin=json.dumps(CREDENTIAL),
+        "issue",
+        "--key",
+        str(keys["registrar"]),
+        "--created",
+        "2026-01-01T00:00:00Z",
+        "--cryptosuite",
+        "eddsa-jcs-2022",
+        "-",
+        stdin=json.dumps(CREDENTIAL),
     )
     assert result.returncode == 0, result.stderr
     proof = json.loads(result.stdout)["proof"]
@@ -125,14 +140,20 @@ def test_issue_with_explicit_created_and_jcs(keys: dict[str, Path]) -> None:
 def test_extra_context_option(workdir: Path, keys: dict[str, Path]) -> None:
     """--context URL=PATH makes a local context available, offline."""
     context = workdir / "birth.jsonld"
-    context.write_text(json.dumps({"@context": {
-        "@protected": True,
-        "BirthRecord": "https://vcid.example/vocab#BirthRecord",
-        "birthDate": {"@id": "https://schema.org/birthDate"},
-    }}))
+    context.write_text(
+        json.dumps(
+            {
+                "@context": {
+                    "@protected": True,
+                    "BirthRecord": "https://vcid.example/vocab#BirthRecord",
+                    "birthDate": {"@id": "https://schema.org/birthDate"},
+                }
+            }
+        )
+    )
     document = {
         **CREDENTIAL,
-        "@context": [*CREDENTIAL["@context"], "https://vcid.example/birth/v1"],  # type: ignore[misc]
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://vcid.example/birth/v1"],
         "credentialSubject": {"type": "BirthRecord", "birthDate": "2019-04-12"},
     }
     option = f"https://vcid.example/birth/v1={context}"
@@ -140,7 +161,12 @@ def test_extra_context_option(workdir: Path, keys: dict[str, Path]) -> None:
     assert without.returncode == 2
     assert len(without.stderr.strip().splitlines()) == 1
     issued = vcid(
-        "issue", "--key", str(keys["registrar"]), "--context", option, "-",
+        "issue",
+        "--key",
+        str(keys["registrar"]),
+        "--context",
+        option,
+        "-",
         stdin=json.dumps(document),
     )
     assert issued.returncode == 0, issued.stderr
@@ -182,7 +208,9 @@ def test_malformed_json_exits_2(payload: str) -> None:
 def test_malformed_key_file_exits_2(workdir: Path) -> None:
     """A key file with a bad multibase is rejected with one line, no secret echoed."""
     bad = workdir / "bad.key"
-    bad.write_text(json.dumps({"publicKeyMultibase": "z6Mk!!", "secretKeyMultibase": "zSECRETVALUE"}))
+    bad.write_text(
+        json.dumps({"publicKeyMultibase": "z6Mk!!", "secretKeyMultibase": "zSECRETVALUE"})
+    )
     result = vcid("issue", "--key", str(bad), "-", stdin=json.dumps(CREDENTIAL))
     assert result.returncode == 2
     assert "SECRETVALUE" not in result.stderr
@@ -203,7 +231,10 @@ def test_did_resolve(keys: dict[str, Path]) -> None:
 def test_vector_key_pair_works_with_key(vectors_dir: Path) -> None:
     """A key pair in the spec vectors' Multikey form is accepted by --key."""
     key = vectors_dir / "vc-di-eddsa" / "keyPair.json"
-    document = {**CREDENTIAL, "issuer": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"}
+    document = {
+        **CREDENTIAL,
+        "issuer": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+    }
     result = vcid("issue", "--key", str(key), "-", stdin=json.dumps(document))
     assert result.returncode == 0, result.stderr
     assert vcid("verify", "-", stdin=result.stdout).returncode == 0

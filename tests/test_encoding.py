@@ -91,9 +91,7 @@ def test_multicodec_prefixes(codec: Multicodec, prefix: bytes) -> None:
 
 def test_multikey_prefixes_give_familiar_text() -> None:
     # did:key / Multikey: z6Mk (Ed25519), zDna (P-256), z82L (P-384).
-    assert multibase_encode(multicodec_wrap(Multicodec.ED25519_PUB, bytes(32)))[:4] == (
-        "z6Mk"
-    )
+    assert multibase_encode(multicodec_wrap(Multicodec.ED25519_PUB, bytes(32)))[:4] == ("z6Mk")
     p256 = multibase_encode(multicodec_wrap(Multicodec.P256_PUB, b"\x02" * 33))
     assert p256.startswith("zDn")
     p384 = multibase_encode(multicodec_wrap(Multicodec.P384_PUB, b"\x02" * 49))
@@ -245,9 +243,7 @@ def test_base64url_canonical_neighbours_accepted() -> None:
     assert base64url_decode("") == b""
 
 
-@pytest.mark.parametrize(
-    "text", ["ABCD", "0X00", "0x00", "zz", "00 11", "00\n", "\u0660\u0660"]
-)
+@pytest.mark.parametrize("text", ["ABCD", "0X00", "0x00", "zz", "00 11", "00\n", "\u0660\u0660"])
 def test_base16_rejects_non_hex(text: str) -> None:
     with pytest.raises(EncodingError, match="base16 character"):
         base16_decode(text)
@@ -258,9 +254,7 @@ def test_base16_rejects_odd_length() -> None:
         base16_decode("abc")
 
 
-@pytest.mark.parametrize(
-    "text", ["m" + "AAAA", "bAAAA", "FABCD", "Z7paNL", "9abc", " z7"]
-)
+@pytest.mark.parametrize("text", ["m" + "AAAA", "bAAAA", "FABCD", "Z7paNL", "9abc", " z7"])
 def test_multibase_rejects_unknown_prefix(text: str) -> None:
     with pytest.raises(EncodingError, match="unknown multibase prefix"):
         multibase_decode(text)

@@ -39,8 +39,10 @@ def test_issue_does_not_mutate_input(key: KeyFile) -> None:
     signed = issue(document, key=key)
     assert document == before
     assert "proof" in signed
-    assert signed["proof"]["verificationMethod"] == key.verification_method  # type: ignore[index]
-    assert signed["proof"]["proofPurpose"] == "assertionMethod"  # type: ignore[index]
+    proof = signed["proof"]
+    assert isinstance(proof, dict)
+    assert proof["verificationMethod"] == key.verification_method
+    assert proof["proofPurpose"] == "assertionMethod"
 
 
 def test_issuer_must_be_key_controller(key: KeyFile) -> None:

@@ -298,9 +298,7 @@ def test_from_multikey_rejects_two_different_secrets() -> None:
         ({"type": "JsonWebKey", "secretKeyMultibase": "z"}, "'Multikey'"),
     ],
 )
-def test_from_multikey_rejects_bad_documents(
-    document: dict[str, object], message: str
-) -> None:
+def test_from_multikey_rejects_bad_documents(document: dict[str, object], message: str) -> None:
     with pytest.raises(KeyFormatError, match=message):
         PrivateKey.from_multikey(document)
 
@@ -668,9 +666,7 @@ def test_ed25519_seed_round_trip(seed: bytes, message: bytes) -> None:
 @given(st.sampled_from(EC_TYPES), st.data())
 def test_ec_scalar_round_trip(key_type: KeyType, data: st.DataObject) -> None:
     scalar = data.draw(st.integers(min_value=1, max_value=ORDERS[key_type] - 1))
-    key = PrivateKey.from_secret_bytes(
-        key_type, scalar.to_bytes(key_type.secret_length, "big")
-    )
+    key = PrivateKey.from_secret_bytes(key_type, scalar.to_bytes(key_type.secret_length, "big"))
     assert PrivateKey.from_multibase(key.secret_multibase()) == key
     assert PublicKey.from_jwk(key.public_key.to_jwk()) == key.public_key
     assert PrivateKey.from_jwk(key.to_jwk(include_private=True)) == key
@@ -714,9 +710,7 @@ def test_ed25519_to_x25519_matches_x25519_of_the_same_seed() -> None:
     key = PrivateKey.from_secret_bytes(KeyType.ED25519, seed)
     scalar = bytearray(hashlib.sha512(seed).digest()[:32])
     x_private = x25519.X25519PrivateKey.from_private_bytes(bytes(scalar))
-    assert (
-        ed25519_to_x25519(key.public_key) == x_private.public_key().public_bytes_raw()
-    )
+    assert ed25519_to_x25519(key.public_key) == x_private.public_key().public_bytes_raw()
 
 
 def test_ed25519_to_x25519_rejects_others() -> None:
@@ -773,12 +767,8 @@ def test_vector_signatures_verify_and_reproduce(vectors_dir: Path) -> None:
     for folder, case in cases:
         key = PrivateKey.from_multikey(load_json(folder / str(case["keyPair"])))
         assert key.key_type.value == case["curve"]
-        signed = bytes.fromhex(
-            (folder / str(case["combinedHashHex"])).read_text().strip()
-        )
-        signature = bytes.fromhex(
-            (folder / str(case["signatureHex"])).read_text().strip()
-        )
+        signed = bytes.fromhex((folder / str(case["combinedHashHex"])).read_text().strip())
+        signature = bytes.fromhex((folder / str(case["signatureHex"])).read_text().strip())
         key.public_key.verify(signature, signed)
         with pytest.raises(InvalidSignature):
             key.public_key.verify(signature, signed[:-1])
@@ -832,15 +822,11 @@ def test_did_key_legacy_ed25519_x25519(vectors_dir: Path) -> None:
     for did, entry in vectors.items():
         assert isinstance(entry, dict)
         fingerprint = did.removeprefix("did:key:")
-        key = PrivateKey.from_secret_bytes(
-            KeyType.ED25519, bytes.fromhex(entry["seed"])
-        )
+        key = PrivateKey.from_secret_bytes(KeyType.ED25519, bytes.fromhex(entry["seed"]))
         assert key.public_key.to_multibase() == fingerprint
         signing, agreement = entry["verificationKeyPair"], entry["keyAgreementKeyPair"]
         if "publicKeyBase58" in signing:
-            public = PublicKey(
-                KeyType.ED25519, base58btc_decode(signing["publicKeyBase58"])
-            )
+            public = PublicKey(KeyType.ED25519, base58btc_decode(signing["publicKeyBase58"]))
             expected = base58btc_decode(agreement["publicKeyBase58"])
         else:
             public = PublicKey.from_jwk(signing["publicKeyJwk"])
@@ -851,10 +837,7 @@ def test_did_key_legacy_ed25519_x25519(vectors_dir: Path) -> None:
         assert public == key.public_key
         assert ed25519_to_x25519(public) == expected
         agreement_id = agreement["id"].rsplit("#", 1)[1]
-        assert (
-            multibase_encode(multicodec_wrap(Multicodec.X25519_PUB, expected))
-            == agreement_id
-        )
+        assert multibase_encode(multicodec_wrap(Multicodec.X25519_PUB, expected)) == agreement_id
 
 
 def test_did_key_legacy_nist_curves(vectors_dir: Path) -> None:
@@ -876,9 +859,7 @@ def test_did_key_legacy_nist_curves(vectors_dir: Path) -> None:
             key = PrivateKey.from_secret_bytes(
                 KeyType.P256, base58btc_decode(method["privateKeyBase58"])
             )
-            public = PublicKey(
-                KeyType.P256, base58btc_decode(method["publicKeyBase58"])
-            )
+            public = PublicKey(KeyType.P256, base58btc_decode(method["publicKeyBase58"]))
             assert public == key.public_key
         assert key.public_key.to_multibase() == fingerprint
         checked += 1

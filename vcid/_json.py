@@ -13,9 +13,7 @@ from typing import TypeAlias
 
 from vcid.errors import JSONParseError
 
-JsonValue: TypeAlias = (
-    "bool | int | float | str | list[JsonValue] | dict[str, JsonValue] | None"
-)
+JsonValue: TypeAlias = "bool | int | float | str | list[JsonValue] | dict[str, JsonValue] | None"
 JsonObject: TypeAlias = dict[str, JsonValue]
 
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024

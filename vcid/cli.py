@@ -35,6 +35,7 @@ EXIT_OK = 0
 EXIT_NOT_VERIFIED = 1
 EXIT_USAGE = 2
 
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line and exit 2."""
 
@@ -91,9 +92,7 @@ def _key_generate(args: argparse.Namespace, out: TextIO) -> int:
 def _did_resolve(args: argparse.Namespace, out: TextIO) -> int:
     result = default_resolver(web_fetcher=UrllibFetcher()).resolve(args.did)
     if result.did_document is None:
-        sys.stderr.write(
-            f"vcid: cannot resolve DID: {result.error}\n"
-        )
+        sys.stderr.write(f"vcid: cannot resolve DID: {result.error}\n")
         return EXIT_NOT_VERIFIED
     _print_json(
         {

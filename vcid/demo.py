@@ -19,7 +19,6 @@ from vcid.keyfile import KeyFile
 from vcid.keys import KeyType
 from vcid.verifier import CredentialVerifier
 
-
 #: Terms for the sample, inline: schema.org where it has them, else vcid's
 #: draft namespace. The registrar vocabulary proper is a bundled context.
 SAMPLE_CONTEXT: JsonObject = {
@@ -59,7 +58,12 @@ def sample_birth_credential(registrar: str, parent: str) -> JsonObject:
             "birthPlace": {"addressLocality": "Chisinau", "addressCountry": "MD"},
             "sex": "F",
             "parent": [
-                {"id": parent, "givenName": "Ngozi", "familyName": "Okafor", "role": "mother"}
+                {
+                    "id": parent,
+                    "givenName": "Ngozi",
+                    "familyName": "Okafor",
+                    "role": "mother",
+                }
             ],
             "registrationNumber": "MD-2019-004512",
             "registrationAuthority": "Civil Registry Office, Chisinau",
@@ -96,9 +100,7 @@ def run(out: TextIO) -> int:
     )
 
     out.write("5. The verifier decides:\n")
-    report = verifier.verify_presentation(
-        presentation, challenge=challenge, domain=domain
-    )
+    report = verifier.verify_presentation(presentation, challenge=challenge, domain=domain)
     out.write(report.to_text())
 
     out.write("6. A forged copy (birth date altered after signing) is presented:\n")

@@ -207,8 +207,7 @@ def multibase_decode(text: str, *, bases: Collection[str] | None = None) -> byte
     if bases is not None and base not in bases:
         allowed = ", ".join(repr(b) for b in sorted(bases))
         raise EncodingError(
-            f"multibase prefix {base!r} ({_BASE_NAMES[base]}) not accepted here;"
-            f" expected {allowed}"
+            f"multibase prefix {base!r} ({_BASE_NAMES[base]}) not accepted here; expected {allowed}"
         )
     if len(text) == 1:
         raise EncodingError("empty multibase payload")

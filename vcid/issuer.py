@@ -9,7 +9,7 @@ another, without changing any caller.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Final, Protocol
 
 from vcid._json import JsonObject, JsonValue
@@ -64,7 +64,7 @@ def _suite(cryptosuite: str | None, key: SigningKey) -> str:
 
 def _created(created: datetime | None) -> datetime:
     if created is None:
-        return datetime.now(timezone.utc).replace(microsecond=0)
+        return datetime.now(UTC).replace(microsecond=0)
     if not isinstance(created, datetime) or created.utcoffset() is None:
         raise UsageError("created must be a timezone-aware datetime")
     return created
@@ -103,9 +103,7 @@ def issue(
         raise UsageError("credential must be a JSON object")
     view = validate_credential(credential)
     if view.issuer_id != key.controller:
-        raise UsageError(
-            "the credential's issuer is not the controller of the signing key"
-        )
+        raise UsageError("the credential's issuer is not the controller of the signing key")
     processor = _jsonld(jsonld)
     cryptosuite = _suite(cryptosuite, key)
     if get_suite(cryptosuite).canonicalization == "jcs":

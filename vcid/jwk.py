@@ -25,9 +25,7 @@ _ALGS: Final = {
     "P-384": frozenset({"ES384"}),
 }
 # Curves that are real JWK curves but that vcid does not implement.
-_UNSUPPORTED_CURVES: Final = frozenset(
-    {"Ed448", "X25519", "X448", "P-521", "secp256k1"}
-)
+_UNSUPPORTED_CURVES: Final = frozenset({"Ed448", "X25519", "X448", "P-521", "secp256k1"})
 # Private members of any key type (RFC 7518 sections 6.2.2, 6.3.2, 6.4).
 _PRIVATE_MEMBERS: Final = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 
@@ -69,9 +67,7 @@ def _decode(jwk: Mapping[str, object], name: str, size: int) -> bytes:
     except EncodingError as exc:
         raise KeyFormatError(f"JWK member {name!r} is not base64url: {exc}") from None
     if len(data) != size:
-        raise KeyFormatError(
-            f"JWK member {name!r} must be {size} bytes, not {len(data)}"
-        )
+        raise KeyFormatError(f"JWK member {name!r} must be {size} bytes, not {len(data)}")
     return data
 
 
@@ -107,9 +103,7 @@ def parse_jwk(jwk: Mapping[str, object], *, private: bool | None) -> JwkFields:
     if private is False:
         present = [name for name in _PRIVATE_MEMBERS if name in jwk]
         if present:
-            raise KeyFormatError(
-                f"private member {present[0]!r} in a JWK that must be public"
-            )
+            raise KeyFormatError(f"private member {present[0]!r} in a JWK that must be public")
     size = CURVE_SIZES[crv]
     x = _decode(jwk, "x", size)
     y: bytes | None = None

@@ -70,12 +70,8 @@ class KeyFile:
             return cls.for_did_key(key)
         if not isinstance(vm_id, str) or not isinstance(controller, str):
             raise KeyFormatError("key file: 'id' and 'controller' must be strings")
-        if not vm_id.startswith(controller + "#") and not vm_id.startswith(
-            controller + "/"
-        ):
-            raise KeyFormatError(
-                "key file: 'id' must be a verification method of 'controller'"
-            )
+        if not vm_id.startswith(controller + "#") and not vm_id.startswith(controller + "/"):
+            raise KeyFormatError("key file: 'id' must be a verification method of 'controller'")
         return cls(key=key, verification_method=vm_id, controller=controller)
 
     def to_json(self) -> JsonObject:

@@ -217,9 +217,7 @@ class PublicKey:
                     f" point; got {len(raw)} bytes"
                 )
             try:
-                key = ec.EllipticCurvePublicKey.from_encoded_point(
-                    _curve(key_type), raw
-                )
+                key = ec.EllipticCurvePublicKey.from_encoded_point(_curve(key_type), raw)
             except ValueError:
                 raise KeyFormatError(
                     f"{key_type.value} public key is not a point on the curve"
@@ -255,9 +253,7 @@ class PublicKey:
             raise KeyFormatError("publicKeyMultibase holds a private key")
         key_type = _BY_PUBLIC_CODEC.get(codec)
         if key_type is None:
-            raise UnsupportedError(
-                f"public key codec {codec.name.lower()} is not supported"
-            )
+            raise UnsupportedError(f"public key codec {codec.name.lower()} is not supported")
         if key_type is not KeyType.ED25519 and payload[:1] == b"\x04":
             raise KeyFormatError("a Multikey EC public key must be compressed")
         return cls(key_type, payload)
@@ -347,9 +343,7 @@ class PublicKey:
             s = int.from_bytes(signature[size:], "big")
             if not (0 < r < order and 0 < s < order):
                 _bad_signature(self.key_type)
-            self._key.verify(
-                encode_dss_signature(r, s), data, ec.ECDSA(_hash(self.key_type))
-            )
+            self._key.verify(encode_dss_signature(r, s), data, ec.ECDSA(_hash(self.key_type)))
         except _PycaInvalidSignature:
             _bad_signature(self.key_type)
 
@@ -379,9 +373,7 @@ class PrivateKey:
     _key_type: KeyType
     _public: PublicKey
 
-    def __init__(
-        self, key: ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
-    ) -> None:
+    def __init__(self, key: ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey) -> None:
         """Wrap a pyca/cryptography private key.
 
         :raises UnsupportedError: for another key class or curve.
@@ -428,8 +420,7 @@ class PrivateKey:
         spec = _SPECS[key_type]
         if len(secret) != spec.size:
             raise KeyFormatError(
-                f"a {key_type.value} private key is {spec.size} bytes,"
-                f" not {len(secret)}"
+                f"a {key_type.value} private key is {spec.size} bytes, not {len(secret)}"
             )
         if key_type is KeyType.ED25519:
             return cls(ed25519.Ed25519PrivateKey.from_private_bytes(secret))
@@ -458,9 +449,7 @@ class PrivateKey:
         if key_type is None:
             if codec in _BY_PUBLIC_CODEC:
                 raise KeyFormatError("secretKeyMultibase holds a public key")
-            raise UnsupportedError(
-                f"private key codec {codec.name.lower()} is not supported"
-            )
+            raise UnsupportedError(f"private key codec {codec.name.lower()} is not supported")
         return cls.from_secret_bytes(key_type, payload)
 
     @classmethod
@@ -494,9 +483,7 @@ class PrivateKey:
             keys.append(cls.from_multibase(value))
         key = keys[0]
         if len(keys) == 2 and keys[1] != key:
-            raise KeyFormatError(
-                "secretKeyMultibase and privateKeyMultibase hold different keys"
-            )
+            raise KeyFormatError("secretKeyMultibase and privateKeyMultibase hold different keys")
         public_text = document.get("publicKeyMultibase")
         if public_text is not None:
             if not isinstance(public_text, str):
@@ -547,9 +534,7 @@ class PrivateKey:
         data = _as_bytes(data, "data")
         if isinstance(self._key, ed25519.Ed25519PrivateKey):
             return self._key.sign(data)
-        der = self._key.sign(
-            data, ec.ECDSA(_hash(self._key_type), deterministic_signing=True)
-        )
+        der = self._key.sign(data, ec.ECDSA(_hash(self._key_type), deterministic_signing=True))
         r, s = decode_dss_signature(der)
         size = _SPECS[self._key_type].size
         return r.to_bytes(size, "big") + s.to_bytes(size, "big")
@@ -585,8 +570,7 @@ class PrivateKey:
 
     def __repr__(self) -> str:
         return (
-            f"PrivateKey(key_type={self._key_type.value!r},"
-            f" public={self._public.to_multibase()!r})"
+            f"PrivateKey(key_type={self._key_type.value!r}, public={self._public.to_multibase()!r})"
         )
 
     __str__ = __repr__

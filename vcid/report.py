@@ -59,11 +59,7 @@ class Check:
     @classmethod
     def from_error(cls, name: str, error: VcidError) -> Check:
         """The check that ``error`` stands for (failed or indeterminate)."""
-        outcome = (
-            Outcome.INDETERMINATE
-            if isinstance(error, IndeterminateError)
-            else Outcome.FAILED
-        )
+        outcome = Outcome.INDETERMINATE if isinstance(error, IndeterminateError) else Outcome.FAILED
         return cls(name, outcome, error.code, str(error))
 
     def to_json(self) -> JsonObject:
@@ -111,17 +107,12 @@ class VerificationReport:
 
     def __bool__(self) -> NoReturn:
         raise TypeError(
-            "a VerificationReport has no truth value: use report.verified "
-            "or report.verdict"
+            "a VerificationReport has no truth value: use report.verified or report.verdict"
         )
 
     def failures(self) -> tuple[Check, ...]:
         """The checks that failed or could not decide."""
-        return tuple(
-            c
-            for c in self.checks
-            if c.outcome in (Outcome.FAILED, Outcome.INDETERMINATE)
-        )
+        return tuple(c for c in self.checks if c.outcome in (Outcome.FAILED, Outcome.INDETERMINATE))
 
     def raise_for_verdict(self) -> None:
         """Raise the first failure as an exception unless the verdict is VALID.
@@ -132,9 +123,7 @@ class VerificationReport:
         if self.verdict is Verdict.VALID:
             return
         first = self.failures()[0]
-        error_type = (
-            InvalidError if self.verdict is Verdict.INVALID else IndeterminateError
-        )
+        error_type = InvalidError if self.verdict is Verdict.INVALID else IndeterminateError
         raise error_type(f"{first.name}: {first.code}: {first.detail}")
 
     def to_text(self) -> str:

@@ -14,7 +14,7 @@ before the credentials it carries.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from vcid._json import JsonValue
 from vcid.did.resolver import default_resolver
@@ -43,9 +43,7 @@ from vcid.report import Check, Outcome, VerificationReport
 
 DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 #: Codes that mean a JSON-LD context problem found while canonicalizing.
-_CONTEXT_CODES = frozenset(
-    {"UNDEFINED_TERM", "JSONLD_ERROR", "DOCUMENT_LOAD_ERROR"}
-)
+_CONTEXT_CODES = frozenset({"UNDEFINED_TERM", "JSONLD_ERROR", "DOCUMENT_LOAD_ERROR"})
 #: The most credentials one presentation may carry.
 MAX_PRESENTED_CREDENTIALS = 64
 
@@ -110,9 +108,7 @@ class CredentialVerifier:
         moment = _moment(now)
         if not isinstance(credential, Mapping):
             raise UsageError("credential must be a JSON object")
-        return VerificationReport(
-            "credential", tuple(self._credential_checks(credential, moment))
-        )
+        return VerificationReport("credential", tuple(self._credential_checks(credential, moment)))
 
     def verify_presentation(
         self,
@@ -169,9 +165,7 @@ class CredentialVerifier:
         checks.extend(_prefixed("presentation.", proof_checks))
         checks.append(_context_check("presentation.context", proof_checks))
         for index, item in enumerate(_embedded_credentials(presentation)):
-            checks.extend(
-                _prefixed(f"credential[{index}].", self._credential_checks(item, moment))
-            )
+            checks.extend(_prefixed(f"credential[{index}].", self._credential_checks(item, moment)))
         return VerificationReport("presentation", tuple(checks))
 
     def verify(
@@ -184,16 +178,12 @@ class CredentialVerifier:
     ) -> VerificationReport:
         """Verify a credential or a presentation, whichever ``document`` is."""
         if isinstance(document, Mapping) and _is_presentation(document):
-            return self.verify_presentation(
-                document, challenge=challenge, domain=domain, now=now
-            )
+            return self.verify_presentation(document, challenge=challenge, domain=domain, now=now)
         return self.verify_credential(document, now=now)
 
     # --- steps ------------------------------------------------------------
 
-    def _credential_checks(
-        self, credential: Mapping[str, JsonValue], now: datetime
-    ) -> list[Check]:
+    def _credential_checks(self, credential: Mapping[str, JsonValue], now: datetime) -> list[Check]:
         checks: list[Check] = []
         view: Credential | None = None
         try:
@@ -231,7 +221,7 @@ class CredentialVerifier:
 
 def _moment(now: datetime | None) -> datetime:
     if now is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     if not isinstance(now, datetime) or now.utcoffset() is None:
         raise UsageError("now must be a timezone-aware datetime")
     return now
@@ -311,9 +301,7 @@ def _has_rdfc_proof(document: Mapping[str, JsonValue]) -> bool:
 def _status(view: Credential) -> Check:
     if not view.status_entries:
         return Check.skipped("status", "the credential has no status entry")
-    error = StatusUnchecked(
-        "the credential has a status entry but no status checker is configured"
-    )
+    error = StatusUnchecked("the credential has a status entry but no status checker is configured")
     return Check.from_error("status", error)
 
 

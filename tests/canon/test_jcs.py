@@ -228,9 +228,7 @@ _json = st.recursive(
         lambda f: not (f.is_integer() and abs(f) >= 2**53)
     )
     | st.text(st.characters(exclude_categories=["Cs"]), max_size=20),
-    lambda children: (
-        st.lists(children, max_size=5) | st.dictionaries(_keys, children, max_size=5)
-    ),
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(_keys, children, max_size=5),
     max_leaves=25,
 )
 

@@ -169,8 +169,7 @@ def test_parse_test060(vectors_dir: Path) -> None:
         ('<urn:a> <urn:b> "x"@en- .', 1, 23),
         ('<urn:a> <urn:b> "x"^^ .', 1, 23),
         (
-            '<urn:a> <urn:b> "x"^^'
-            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#langString> .",
+            '<urn:a> <urn:b> "x"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#langString> .',
             1,
             22,
         ),
@@ -223,9 +222,7 @@ _literal = st.one_of(
     st.builds(lambda lex, dt: Literal(lex, dt.value), _text, _iri),
 )
 _node = st.one_of(_iri, _label.map(BlankNode))
-_quad = st.builds(
-    Quad, _node, _iri, st.one_of(_node, _literal), st.one_of(st.none(), _node)
-)
+_quad = st.builds(Quad, _node, _iri, st.one_of(_node, _literal), st.one_of(st.none(), _node))
 
 
 @given(lexical=_text)

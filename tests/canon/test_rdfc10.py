@@ -188,8 +188,7 @@ def test_no_blank_nodes_sorts_and_deduplicates() -> None:
     quads = [Quad(b, P, a), Quad(a, P, b), Quad(b, P, a)]
     result = canonicalize(quads)
     assert result.nquads == (
-        "<urn:a> <http://example.com/p> <urn:b> .\n"
-        "<urn:b> <http://example.com/p> <urn:a> .\n"
+        "<urn:a> <http://example.com/p> <urn:b> .\n<urn:b> <http://example.com/p> <urn:a> .\n"
     )
     assert result.issued == {}
 
@@ -309,9 +308,7 @@ def test_clique_raises_quickly(n: int) -> None:
 def test_padding_does_not_buy_time() -> None:
     # Many harmless non-unique blank nodes raise the per-node cap (n**3); the
     # overall work cap must still stop a clique quickly.
-    padding = [
-        Quad(BlankNode(f"pad{i}a"), P, BlankNode(f"pad{i}b")) for i in range(100)
-    ]
+    padding = [Quad(BlankNode(f"pad{i}a"), P, BlankNode(f"pad{i}b")) for i in range(100)]
     started = time.perf_counter()
     with pytest.raises(CanonicalizationLimitError):
         canonicalize(padding + _clique(8))
@@ -330,18 +327,14 @@ def test_small_clique_passes_and_explicit_cap_applies() -> None:
 def test_deep_recursion_is_bounded() -> None:
     # A long cycle of identical blank nodes recurses once per node.
     n = rdfc10.MAX_RECURSION_DEPTH + 50
-    cycle = [
-        Quad(BlankNode(f"n{i}"), P, BlankNode(f"n{(i + 1) % n}")) for i in range(n)
-    ]
+    cycle = [Quad(BlankNode(f"n{i}"), P, BlankNode(f"n{(i + 1) % n}")) for i in range(n)]
     with pytest.raises(CanonicalizationLimitError, match="recursion"):
         canonicalize(cycle)
 
 
 def test_shorter_cycles_canonicalize() -> None:
     n = 60
-    cycle = [
-        Quad(BlankNode(f"n{i}"), P, BlankNode(f"n{(i + 1) % n}")) for i in range(n)
-    ]
+    cycle = [Quad(BlankNode(f"n{i}"), P, BlankNode(f"n{(i + 1) % n}")) for i in range(n)]
     result = canonicalize(cycle)
     assert len(result.issued) == n
 
@@ -370,10 +363,7 @@ def _relabel(dataset: Dataset, names: dict[str, str]) -> Dataset:
     def term(value: Any) -> Any:
         return BlankNode(names[value.label]) if isinstance(value, BlankNode) else value
 
-    return [
-        Quad(term(q.subject), q.predicate, term(q.object), term(q.graph))
-        for q in dataset
-    ]
+    return [Quad(term(q.subject), q.predicate, term(q.object), term(q.graph)) for q in dataset]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -41,9 +41,7 @@ def _secp256k1_multibase() -> str:
     point = (
         ec.generate_private_key(ec.SECP256K1())
         .public_key()
-        .public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
-        )
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
     )
     return multibase_encode(multicodec_wrap(Multicodec.SECP256K1_PUB, point))
 
@@ -75,9 +73,7 @@ def test_valid_document_resolves_relative_ids(h: Any) -> None:
 
 def test_method_missing_from_relationship_is_purpose_mismatch(h: Any) -> None:
     doc = DIDDocument.from_json(
-        h.document(
-            h.multikey("#key-1"), h.multikey("#key-2"), assertionMethod=["#key-1"]
-        )
+        h.document(h.multikey("#key-1"), h.multikey("#key-2"), assertionMethod=["#key-1"])
     )
     doc.verification_method("#key-1", relationship="assertionMethod")
     with pytest.raises(PurposeMismatch):
@@ -111,9 +107,7 @@ def test_foreign_controller_is_controller_mismatch(h: Any) -> None:
 def test_reference_into_another_did_is_controller_mismatch(h: Any) -> None:
     doc = DIDDocument.from_json(h.document(assertionMethod=["did:example:other#key-1"]))
     with pytest.raises(ControllerMismatch):
-        doc.verification_method(
-            "did:example:other#key-1", relationship="assertionMethod"
-        )
+        doc.verification_method("did:example:other#key-1", relationship="assertionMethod")
 
 
 def test_unknown_relationship_is_usage_error(h: Any) -> None:
@@ -213,17 +207,13 @@ def test_jwk_methods(h: Any, vm_type: str, key_type: KeyType) -> None:
 
 def test_unsupported_type_is_rejected(h: Any) -> None:
     with pytest.raises(KeyFormatError, match="unsupported verification method type"):
-        DIDDocument.from_json(
-            h.document(h.multikey(vm_type="EcdsaSecp256k1VerificationKey2019"))
-        )
+        DIDDocument.from_json(h.document(h.multikey(vm_type="EcdsaSecp256k1VerificationKey2019")))
 
 
 def test_ed25519_2020_type_must_hold_an_ed25519_key(h: Any) -> None:
     ok = h.multikey(vm_type="Ed25519VerificationKey2020")
     DIDDocument.from_json(h.document(ok))
-    lying = h.multikey(
-        vm_type="Ed25519VerificationKey2020", key=h.public_key(KeyType.P256)
-    )
+    lying = h.multikey(vm_type="Ed25519VerificationKey2020", key=h.public_key(KeyType.P256))
     with pytest.raises(KeyFormatError, match="Ed25519"):
         DIDDocument.from_json(h.document(lying))
 
@@ -327,13 +317,9 @@ def test_duplicate_ids_are_rejected(h: Any) -> None:
     with pytest.raises(DIDDocumentError, match="share"):
         DIDDocument.from_json(h.document(h.multikey("#a"), h.multikey(f"{DID}#a")))
     with pytest.raises(DIDDocumentError, match="share"):
-        DIDDocument.from_json(
-            h.document(h.multikey("#a"), assertionMethod=[h.multikey("#a")])
-        )
+        DIDDocument.from_json(h.document(h.multikey("#a"), assertionMethod=[h.multikey("#a")]))
     with pytest.raises(DIDDocumentError, match="repeats"):
-        DIDDocument.from_json(
-            h.document(h.multikey("#a"), assertionMethod=["#a", "#a"])
-        )
+        DIDDocument.from_json(h.document(h.multikey("#a"), assertionMethod=["#a", "#a"]))
 
 
 def test_method_count_is_bounded(h: Any) -> None:

@@ -57,9 +57,7 @@ def test_round_trip(key_type: KeyType, resolver: ResolverRegistry) -> None:
     assert raw["verificationMethod"][0]["publicKeyJwk"] == key.to_jwk()  # type: ignore[index,call-overload]
     for relationship in ALL:
         assert document.relationship(relationship) == (f"{did}#0",)
-    found = resolver.resolve_verification_method(
-        f"{did}#0", relationship="assertionMethod"
-    )
+    found = resolver.resolve_verification_method(f"{did}#0", relationship="assertionMethod")
     assert found == vm
 
 
@@ -80,9 +78,7 @@ def test_use_selects_relationships(resolver: ResolverRegistry) -> None:
     assert document.relationship("assertionMethod") == ()
     assert document.relationship("keyAgreement") == (f"{encrypting}#0",)
     with pytest.raises(PurposeMismatch):
-        resolver.resolve_verification_method(
-            f"{encrypting}#0", relationship="assertionMethod"
-        )
+        resolver.resolve_verification_method(f"{encrypting}#0", relationship="assertionMethod")
     assert resolver.resolve(_did(dict(jwk, use="other"))).error == "invalidPublicKey"
 
 
@@ -94,9 +90,7 @@ def test_x25519_jwk_is_key_agreement_only(resolver: ResolverRegistry) -> None:
     (agreement,) = document.key_agreement_methods
     assert isinstance(agreement, KeyAgreementMethod)
     assert agreement.x25519 == raw
-    signing = _did(
-        {"kty": "OKP", "crv": "X25519", "x": base64url_encode(raw), "use": "sig"}
-    )
+    signing = _did({"kty": "OKP", "crv": "X25519", "x": base64url_encode(raw), "use": "sig"})
     assert resolver.resolve(signing).error == "invalidPublicKey"
 
 
@@ -107,21 +101,15 @@ def test_private_jwk_is_rejected(key_type: KeyType, resolver: ResolverRegistry) 
     result = resolver.resolve(did)
     assert result.did_document is None
     assert result.error == "invalidPublicKey"
-    assert private.to_jwk(include_private=True)["d"] not in json.dumps(
-        result.resolution_metadata
-    )
+    assert private.to_jwk(include_private=True)["d"] not in json.dumps(result.resolution_metadata)
     with pytest.raises(DIDResolutionError):
         did_jwk_document_json(did)
 
 
 @pytest.mark.parametrize("member", ["p", "q", "dp", "dq", "qi", "oth", "k"])
-def test_other_private_members_are_rejected(
-    member: str, resolver: ResolverRegistry
-) -> None:
+def test_other_private_members_are_rejected(member: str, resolver: ResolverRegistry) -> None:
     jwk = PrivateKey.generate(KeyType.P256).public_key.to_jwk()
-    assert resolver.resolve(_did(dict(jwk, **{member: "AQAB"}))).error == (
-        "invalidPublicKey"
-    )
+    assert resolver.resolve(_did(dict(jwk, **{member: "AQAB"}))).error == ("invalidPublicKey")
 
 
 @pytest.mark.parametrize(
@@ -134,9 +122,7 @@ def test_other_private_members_are_rejected(
         base64url_encode(b"\xff\xfe"),
     ],
 )
-def test_malformed_values_are_invalid_did(
-    value: str, resolver: ResolverRegistry
-) -> None:
+def test_malformed_values_are_invalid_did(value: str, resolver: ResolverRegistry) -> None:
     assert resolver.resolve(f"did:jwk:{value}").error == "invalidDid"
 
 

@@ -182,9 +182,7 @@ def test_round_trip(key_type: KeyType, resolver: ResolverRegistry) -> None:
         ),
         # a P-256 point that is not on the curve
         (
-            multibase_encode(
-                multicodec_wrap(Multicodec.P256_PUB, b"\2" + b"\0" * 31 + b"\1")
-            ),
+            multibase_encode(multicodec_wrap(Multicodec.P256_PUB, b"\2" + b"\0" * 31 + b"\1")),
             "invalidPublicKey",
         ),
     ],
@@ -212,7 +210,4 @@ def test_driver_caches_documents() -> None:
     second = method.resolve(did).did_document
     assert first is not None
     assert first is second  # served from the LRU cache
-    assert (
-        method.resolve(did).resolution_metadata
-        is not method.resolve(did).resolution_metadata
-    )
+    assert method.resolve(did).resolution_metadata is not method.resolve(did).resolution_metadata

@@ -55,9 +55,7 @@ class StaticMethod:
         if self.result is not None:
             return self.result
         assert self.document is not None
-        return ResolutionResult.success(
-            DIDDocument.from_json(self.document, did=str(did))
-        )
+        return ResolutionResult.success(DIDDocument.from_json(self.document, did=str(did)))
 
 
 def test_protocols() -> None:
@@ -146,18 +144,12 @@ def test_resolve_verification_method(h: Any) -> None:
         authentication=["#key-2"],
     )
     resolver = ResolverRegistry([StaticMethod(doc)])
-    vm = resolver.resolve_verification_method(
-        f"{EXAMPLE}#key-1", relationship="assertionMethod"
-    )
+    vm = resolver.resolve_verification_method(f"{EXAMPLE}#key-1", relationship="assertionMethod")
     assert vm.public_key == key
     with pytest.raises(PurposeMismatch):
-        resolver.resolve_verification_method(
-            f"{EXAMPLE}#key-2", relationship="assertionMethod"
-        )
+        resolver.resolve_verification_method(f"{EXAMPLE}#key-2", relationship="assertionMethod")
     with pytest.raises(ControllerMismatch):
-        resolver.resolve_verification_method(
-            f"{EXAMPLE}#key-3", relationship="assertionMethod"
-        )
+        resolver.resolve_verification_method(f"{EXAMPLE}#key-3", relationship="assertionMethod")
     with pytest.raises(UsageError):
         resolver.resolve_verification_method(f"{EXAMPLE}#key-1", relationship="x")
 
@@ -165,9 +157,7 @@ def test_resolve_verification_method(h: Any) -> None:
 @pytest.mark.parametrize("url", ["#key-1", "did:example:123#a b", "", "key-1"])
 def test_bad_verification_method_url_is_indeterminate(url: str) -> None:
     with pytest.raises(DIDResolutionError) as info:
-        default_resolver().resolve_verification_method(
-            url, relationship="assertionMethod"
-        )
+        default_resolver().resolve_verification_method(url, relationship="assertionMethod")
     assert info.value.error == "invalidDidUrl"
 
 
@@ -191,14 +181,10 @@ def test_did_key_verification_method_relationships() -> None:
     value = did.removeprefix("did:key:")
     resolver = default_resolver()
     for relationship in ("assertionMethod", "authentication"):
-        vm = resolver.resolve_verification_method(
-            f"{did}#{value}", relationship=relationship
-        )
+        vm = resolver.resolve_verification_method(f"{did}#{value}", relationship=relationship)
         assert vm.public_key == key
     with pytest.raises(PurposeMismatch):
-        resolver.resolve_verification_method(
-            f"{did}#{value}", relationship="keyAgreement"
-        )
+        resolver.resolve_verification_method(f"{did}#{value}", relationship="keyAgreement")
     with pytest.raises(PurposeMismatch):
         resolver.resolve_verification_method(did, relationship="assertionMethod")
 

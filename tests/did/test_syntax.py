@@ -56,9 +56,7 @@ INVALID_DIDS = [
 
 
 @pytest.mark.parametrize(("text", "method", "msid"), VALID_DIDS)
-def test_valid_dids_parse_and_round_trip(
-    text: str, method: str, msid: str | None
-) -> None:
+def test_valid_dids_parse_and_round_trip(text: str, method: str, msid: str | None) -> None:
     did = parse_did(text)
     assert did.method == method
     if msid is not None:
@@ -149,9 +147,7 @@ INVALID_URLS = [
 
 
 @pytest.mark.parametrize(("text", "path", "query", "fragment"), VALID_URLS)
-def test_valid_did_urls(
-    text: str, path: str, query: str | None, fragment: str | None
-) -> None:
+def test_valid_did_urls(text: str, path: str, query: str | None, fragment: str | None) -> None:
     url = parse_did_url(text)
     assert (url.path, url.query, url.fragment) == (path, query, fragment)
     assert str(url) == text
@@ -190,9 +186,7 @@ def test_did_url_constructor_validates() -> None:
 # --- property: random valid DIDs parse and round-trip ------------------------------
 
 _ID_CHAR = st.one_of(
-    st.sampled_from(
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_"
-    ),
+    st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_"),
     st.integers(0, 255).map(lambda b: f"%{b:02X}"),
     st.integers(0, 255).map(lambda b: f"%{b:02x}"),
 )
@@ -203,9 +197,9 @@ _MSID = st.builds(
     st.lists(_SEGMENT, max_size=4),
     st.lists(_ID_CHAR, min_size=1, max_size=8).map("".join),
 )
-_FRAGMENT_CHAR = st.sampled_from("abcXYZ019-._~!$&'()*+,;=:@/?") | st.integers(
-    0, 255
-).map(lambda b: f"%{b:02X}")
+_FRAGMENT_CHAR = st.sampled_from("abcXYZ019-._~!$&'()*+,;=:@/?") | st.integers(0, 255).map(
+    lambda b: f"%{b:02X}"
+)
 
 
 @given(method=_METHOD, msid=_MSID)
@@ -221,9 +215,7 @@ def test_random_valid_dids_round_trip(method: str, msid: str) -> None:
     method=_METHOD,
     msid=_MSID,
     path=st.lists(
-        st.lists(_FRAGMENT_CHAR.filter(lambda c: c not in "/?"), max_size=5).map(
-            "".join
-        ),
+        st.lists(_FRAGMENT_CHAR.filter(lambda c: c not in "/?"), max_size=5).map("".join),
         max_size=3,
     ),
     fragment=st.none() | st.lists(_FRAGMENT_CHAR, max_size=10).map("".join),

@@ -123,9 +123,7 @@ def test_resolves_host_and_port(server: Any, fetcher: UrllibFetcher) -> None:
     resolver = ResolverRegistry([DIDWebMethod(fetcher)])
     result = resolver.resolve(did)
     assert result.error is None, result.resolution_metadata
-    vm = resolver.resolve_verification_method(
-        f"{did}#key-1", relationship="assertionMethod"
-    )
+    vm = resolver.resolve_verification_method(f"{did}#key-1", relationship="assertionMethod")
     assert vm.public_key == key
 
 
@@ -148,14 +146,10 @@ def test_404_is_not_found(server: Any, fetcher: UrllibFetcher) -> None:
 
 def test_server_error_is_internal_error(server: Any, fetcher: UrllibFetcher) -> None:
     server.serve("/.well-known/did.json", b"oops", status=500)
-    assert DIDWebMethod(fetcher).resolve(parse_did(_did(server))).error == (
-        "internalError"
-    )
+    assert DIDWebMethod(fetcher).resolve(parse_did(_did(server))).error == ("internalError")
 
 
-def test_mismatched_document_id_is_rejected(
-    server: Any, fetcher: UrllibFetcher
-) -> None:
+def test_mismatched_document_id_is_rejected(server: Any, fetcher: UrllibFetcher) -> None:
     body, _ = _doc_body("did:web:evil.example")
     server.serve("/.well-known/did.json", body)
     result = ResolverRegistry([DIDWebMethod(fetcher)]).resolve(_did(server))
@@ -163,9 +157,7 @@ def test_mismatched_document_id_is_rejected(
     assert result.error == "invalidDidDocument"
 
 
-def test_non_json_and_duplicate_keys_are_rejected(
-    server: Any, fetcher: UrllibFetcher
-) -> None:
+def test_non_json_and_duplicate_keys_are_rejected(server: Any, fetcher: UrllibFetcher) -> None:
     method = DIDWebMethod(fetcher)
     did = _did(server)
     server.serve("/.well-known/did.json", b"<html>")
@@ -191,9 +183,7 @@ def test_oversized_body_is_rejected(server: Any, fetcher: UrllibFetcher) -> None
         fetcher.fetch(f"https://{server.host}/.well-known/did.json")
 
 
-def test_cache_within_ttl_and_refetch_after(
-    server: Any, fetcher: UrllibFetcher
-) -> None:
+def test_cache_within_ttl_and_refetch_after(server: Any, fetcher: UrllibFetcher) -> None:
     did = _did(server)
     body, key = _doc_body(did)
     server.serve("/.well-known/did.json", body)
@@ -212,9 +202,7 @@ def test_cache_within_ttl_and_refetch_after(
     assert document.verification_methods[0].public_key == new_key
 
 
-def test_cache_is_bounded_and_failures_not_cached(
-    server: Any, fetcher: UrllibFetcher
-) -> None:
+def test_cache_is_bounded_and_failures_not_cached(server: Any, fetcher: UrllibFetcher) -> None:
     method = DIDWebMethod(fetcher, cache_size=1, clock=FakeClock())
     first, second = _did(server, "a"), _did(server, "b")
     server.serve("/a/did.json", _doc_body(first)[0])

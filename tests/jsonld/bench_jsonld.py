@@ -58,8 +58,7 @@ def main(rounds: int = 11) -> None:
     unsafe = JsonLdProcessor(loader, safe=False)
     unsafe.to_rdf(credential)
     print(
-        f"to_rdf warm (safe=False): "
-        f"{_median_us(lambda: unsafe.to_rdf(credential), rounds):8.0f} us"
+        f"to_rdf warm (safe=False): {_median_us(lambda: unsafe.to_rdf(credential), rounds):8.0f} us"
     )
 
 

@@ -209,9 +209,7 @@ def _relabel(quads: list[Quad], mapping: dict[str, str]) -> Counter[Quad]:
             return BlankNode(mapping[term.label])
         return term
 
-    return Counter(
-        Quad(swap(q.subject), q.predicate, swap(q.object), swap(q.graph)) for q in quads
-    )
+    return Counter(Quad(swap(q.subject), q.predicate, swap(q.object), swap(q.graph)) for q in quads)
 
 
 def isomorphic(left: list[Quad], right: list[Quad]) -> bool:

@@ -133,9 +133,7 @@ def test_malformed_bundled_file_with_matching_hash_is_refused(
     def reader(name: str) -> bytes:
         if name == "index.json":
             index = json.loads(real(name))
-            index["https://www.w3.org/ns/did/v1"]["sha256"] = hashlib.sha256(
-                bad
-            ).hexdigest()
+            index["https://www.w3.org/ns/did/v1"]["sha256"] = hashlib.sha256(bad).hexdigest()
             return json.dumps(index).encode()
         if name == "did-v1.jsonld":
             return bad
@@ -153,9 +151,7 @@ def test_static_loader_isolates_input_and_output() -> None:
     source: JsonObject = {"@context": {"a": "https://example.com/a"}}
     loader = StaticLoader({"https://example.com/ctx": source})
     source["@context"] = {"a": "https://evil.example/a"}
-    assert loader("https://example.com/ctx") == {
-        "@context": {"a": "https://example.com/a"}
-    }
+    assert loader("https://example.com/ctx") == {"@context": {"a": "https://example.com/a"}}
     assert "https://example.com/ctx" in loader
     assert len(loader) == 1
     assert list(loader) == ["https://example.com/ctx"]
@@ -241,13 +237,9 @@ def test_load_context_files_reads_contexts(tmp_path: Path) -> None:
     path = tmp_path / "ctx.jsonld"
     path.write_text('{"@context": {"x": "https://example.com/x"}}', encoding="utf-8")
     loaded = load_context_files([("https://example.com/ctx", path)])
-    assert loaded == {
-        "https://example.com/ctx": {"@context": {"x": "https://example.com/x"}}
-    }
+    assert loaded == {"https://example.com/ctx": {"@context": {"x": "https://example.com/x"}}}
     loader = bundled_loader().extended(loaded)
-    assert loader("https://example.com/ctx")["@context"] == {
-        "x": "https://example.com/x"
-    }
+    assert loader("https://example.com/ctx")["@context"] == {"x": "https://example.com/x"}
 
 
 def test_load_context_files_unreadable_file(tmp_path: Path) -> None:
@@ -268,9 +260,7 @@ def test_load_context_files_unreadable_file(tmp_path: Path) -> None:
         ('{"@context": 5}', "no @context"),
     ],
 )
-def test_load_context_files_bad_content(
-    tmp_path: Path, content: str, message: str
-) -> None:
+def test_load_context_files_bad_content(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "bad.jsonld"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(UsageError, match=message):
@@ -281,8 +271,6 @@ def test_load_context_files_duplicate_and_relative_urls(tmp_path: Path) -> None:
     path = tmp_path / "ctx.jsonld"
     path.write_text('{"@context": {}}', encoding="utf-8")
     with pytest.raises(UsageError, match="more than once"):
-        load_context_files(
-            [("https://example.com/ctx", path), ("https://example.com/ctx", path)]
-        )
+        load_context_files([("https://example.com/ctx", path), ("https://example.com/ctx", path)])
     with pytest.raises(UsageError, match="absolute"):
         load_context_files([("ctx", path)])

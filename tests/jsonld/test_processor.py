@@ -37,12 +37,8 @@ def _vector_loader(vectors_dir: Path) -> StaticLoader:
     contexts = vectors_dir / "contexts"
     return bundled_loader().extended(
         {
-            EXAMPLES_V2: load_object(
-                (contexts / "credentials-examples-v2.jsonld").read_bytes()
-            ),
-            CITIZENSHIP: load_object(
-                (contexts / "citizenship-v4rc1.jsonld").read_bytes()
-            ),
+            EXAMPLES_V2: load_object((contexts / "credentials-examples-v2.jsonld").read_bytes()),
+            CITIZENSHIP: load_object((contexts / "citizenship-v4rc1.jsonld").read_bytes()),
         }
     )
 
@@ -273,11 +269,7 @@ def test_literal_datatypes_languages_and_graphs() -> None:
     assert named == [
         Quad(IRI("urn:x:1"), IRI(v + "p"), Literal("v"), IRI("https://vcid.example/g"))
     ]
-    firsts = [
-        q.object
-        for q in dataset
-        if q.predicate.value.endswith("22-rdf-syntax-ns#first")
-    ]
+    firsts = [q.object for q in dataset if q.predicate.value.endswith("22-rdf-syntax-ns#first")]
     assert sorted(firsts, key=repr) == [Literal("x"), Literal("y")]
 
 
@@ -294,9 +286,7 @@ def test_expand_returns_expanded_form() -> None:
         {
             "@id": "urn:uuid:1",
             "@type": ["https://www.w3.org/2018/credentials#VerifiableCredential"],
-            "https://www.w3.org/2018/credentials#issuer": [
-                {"@id": "did:example:issuer"}
-            ],
+            "https://www.w3.org/2018/credentials#issuer": [{"@id": "did:example:issuer"}],
         }
     ]
 
@@ -322,9 +312,7 @@ def test_cache_size_must_be_positive() -> None:
 # --- caller's document is never modified --------------------------------------
 
 
-def test_document_not_mutated(
-    birth_loader: StaticLoader, birth_credential: JsonObject
-) -> None:
+def test_document_not_mutated(birth_loader: StaticLoader, birth_credential: JsonObject) -> None:
     document: JsonObject = copy.deepcopy(birth_credential)
     assert isinstance(document["@context"], list)
     document["@context"].append(
@@ -363,9 +351,7 @@ def _isolation_loader(namespace: str) -> StaticLoader:
 
 
 def _colour_predicates(processor: JsonLdProcessor) -> set[str]:
-    dataset = processor.to_rdf(
-        {"@context": [VC_V2, SHARED_URL], "id": "urn:x:1", "colour": "red"}
-    )
+    dataset = processor.to_rdf({"@context": [VC_V2, SHARED_URL], "id": "urn:x:1", "colour": "red"})
     return {q.predicate.value for q in dataset}
 
 
@@ -378,9 +364,7 @@ def test_processors_with_different_loaders_never_share_contexts(first: str) -> N
     order = [first, "b" if first == "a" else "a"]
     for _ in range(2):
         for name in order:
-            assert _colour_predicates(processors[name]) == {
-                f"https://{name}.example/colour"
-            }
+            assert _colour_predicates(processors[name]) == {f"https://{name}.example/colour"}
 
 
 def test_pyld_global_cache_is_neither_used_nor_filled() -> None:
@@ -427,9 +411,7 @@ def test_unknown_context_raises_document_load_error(
     monkeypatch.setattr(socket, "socket", no_socket)
     monkeypatch.setattr(socket, "create_connection", no_socket)
     with pytest.raises(DocumentLoadError, match=r"unknown\.example"):
-        JsonLdProcessor().to_rdf(
-            {"@context": "https://unknown.example/ctx", "id": "urn:x"}
-        )
+        JsonLdProcessor().to_rdf({"@context": "https://unknown.example/ctx", "id": "urn:x"})
 
 
 def test_unknown_nested_context_raises_document_load_error() -> None:

@@ -127,12 +127,8 @@ def _expect(document: JsonObject, *fragments: str) -> UndefinedTermError:
 
 
 def test_v1_undefined_property() -> None:
-    document = _with(
-        V1_CREDENTIAL, credentialSubject=_subject(favouriteColour="secret-value")
-    )
-    error = _expect(
-        document, "undefined term", "'favouriteColour'", "credentialSubject"
-    )
+    document = _with(V1_CREDENTIAL, credentialSubject=_subject(favouriteColour="secret-value"))
+    error = _expect(document, "undefined term", "'favouriteColour'", "credentialSubject")
     assert "secret-value" not in str(error)
     assert error.code == "UNDEFINED_TERM"
 
@@ -387,9 +383,7 @@ _SCALARS = st.one_of(
 )
 _VALUES = st.recursive(
     _SCALARS,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=4)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=4)),
     max_leaves=12,
 )
 _CONTEXTS = st.one_of(

@@ -252,9 +252,7 @@ RULES: list[tuple[str, Callable[[Doc], None], str]] = [
     ("related-no-digest", _related({"id": "https://e.org/r"}), "relatedResource[0]"),
     (
         "related-sri-md5",
-        _related(
-            {"id": "https://e.org/r", "digestSRI": "md5-AAAAAAAAAAAAAAAAAAAAAA=="}
-        ),
+        _related({"id": "https://e.org/r", "digestSRI": "md5-AAAAAAAAAAAAAAAAAAAAAA=="}),
         "relatedResource[0].digestSRI",
     ),
     (
@@ -295,9 +293,7 @@ RULES: list[tuple[str, Callable[[Doc], None], str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("mutate", "field"), [pytest.param(m, f, id=i) for i, m, f in RULES]
-)
+@pytest.mark.parametrize(("mutate", "field"), [pytest.param(m, f, id=i) for i, m, f in RULES])
 def test_rule_violation_is_reported_at_its_path(
     vc: Doc, mutate: Callable[[Doc], None], field: str
 ) -> None:
@@ -393,9 +389,7 @@ def test_related_resources(vc: Doc) -> None:
             id="https://e.org/img.png",
             digest_multibase="zQmYtUc4iTCbbfVSDNKvtQqrfyezPPnFvE33wFmutw9PBBk",
         ),
-        RelatedResource(
-            id="https://e.org/two", digest_sri=f"{SHA256_SRI} {SHA384_SRI}?opt"
-        ),
+        RelatedResource(id="https://e.org/two", digest_sri=f"{SHA256_SRI} {SHA384_SRI}?opt"),
     )
 
 
@@ -406,9 +400,7 @@ def test_related_resources_empty(vc: Doc) -> None:
 
 def test_suite_related_resource_fixture_is_accepted(vc: Doc, vectors_dir: Path) -> None:
     """The suite's relatedResource fixture passes the structural checks."""
-    fixtures = json.loads(
-        (vectors_dir / "vc-data-model-2.0" / "fixtures.json").read_text("utf-8")
-    )
+    fixtures = json.loads((vectors_dir / "vc-data-model-2.0" / "fixtures.json").read_text("utf-8"))
     vc["relatedResource"] = [fixtures["relatedResource"]]
     (resource,) = related_resources(validate_credential(vc))
     assert resource.id == fixtures["relatedResource"]["id"]
@@ -448,12 +440,8 @@ V11_RULES: list[tuple[str, Callable[[Doc], None], str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("mutate", "field"), [pytest.param(m, f, id=i) for i, m, f in V11_RULES]
-)
-def test_v11_rule_violation(
-    vc11: Doc, mutate: Callable[[Doc], None], field: str
-) -> None:
+@pytest.mark.parametrize(("mutate", "field"), [pytest.param(m, f, id=i) for i, m, f in V11_RULES])
+def test_v11_rule_violation(vc11: Doc, mutate: Callable[[Doc], None], field: str) -> None:
     """VCDM 1.1 §4 rules are reported at their path."""
     mutate(vc11)
     with pytest.raises(DataModelViolation) as info:
@@ -525,8 +513,7 @@ def test_validation_does_not_mutate_valid_input(vc: Doc) -> None:
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
     lambda inner: (
-        st.lists(inner, max_size=3)
-        | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
     ),
     max_leaves=10,
 )
@@ -554,9 +541,7 @@ KEYS = st.sampled_from(
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=300)
 @given(key=KEYS, value=JSON)
-def test_fuzz_only_data_model_errors_and_no_mutation(
-    vc: Doc, key: str, value: Any
-) -> None:
+def test_fuzz_only_data_model_errors_and_no_mutation(vc: Doc, key: str, value: Any) -> None:
     """Any JSON at any property: a view or DataModelError; input unchanged."""
     doc = copy.deepcopy(vc)
     doc[key] = value

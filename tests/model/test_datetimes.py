@@ -104,9 +104,7 @@ def test_parse_datetime_stamp_rejects_non_string() -> None:
 
 def test_parse_datetime_reads_missing_offset_as_utc() -> None:
     """VCDM 2.0 §4.8.1: a time without an offset is read as UTC."""
-    assert parse_datetime("2010-01-01T19:23:24") == datetime(
-        2010, 1, 1, 19, 23, 24, tzinfo=UTC
-    )
+    assert parse_datetime("2010-01-01T19:23:24") == datetime(2010, 1, 1, 19, 23, 24, tzinfo=UTC)
     assert parse_datetime("2010-01-01T19:23:24+01:00") == datetime(
         2010, 1, 1, 18, 23, 24, tzinfo=UTC
     )
@@ -120,17 +118,13 @@ def test_parse_datetime_still_rejects_garbage() -> None:
 
 def test_format_datetime_shapes() -> None:
     """Seconds precision ends in Z; a fraction appears only when non-zero."""
-    assert format_datetime(datetime(2023, 2, 26, 1, 2, 3, tzinfo=UTC)) == (
-        "2023-02-26T01:02:03Z"
-    )
+    assert format_datetime(datetime(2023, 2, 26, 1, 2, 3, tzinfo=UTC)) == ("2023-02-26T01:02:03Z")
     assert format_datetime(datetime(2023, 2, 26, 1, 2, 3, 447000, tzinfo=UTC)) == (
         "2023-02-26T01:02:03.447Z"
     )
     assert format_datetime(datetime(5, 1, 1, tzinfo=UTC)) == "0005-01-01T00:00:00Z"
     plus_two = timezone(timedelta(hours=2))
-    assert format_datetime(datetime(2023, 1, 1, 2, tzinfo=plus_two)) == (
-        "2023-01-01T00:00:00Z"
-    )
+    assert format_datetime(datetime(2023, 1, 1, 2, tzinfo=plus_two)) == ("2023-01-01T00:00:00Z")
 
 
 def test_format_datetime_rejects_naive() -> None:

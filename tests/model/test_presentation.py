@@ -43,9 +43,7 @@ def test_view(vp: Doc) -> None:
     assert presentation.id == vp["id"]
     assert presentation.types == ("VerifiablePresentation",)
     assert presentation.holder_id == "did:example:holder"
-    assert presentation.credentials == (
-        validate_credential(vp["verifiableCredential"][0]),
-    )
+    assert presentation.credentials == (validate_credential(vp["verifiableCredential"][0]),)
     assert presentation.enveloped == (vp["verifiableCredential"][1],)
     assert presentation.raw == vp
     with pytest.raises(TypeError):
@@ -187,9 +185,7 @@ RULES: list[tuple[str, Callable[[Doc], None], str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("mutate", "field"), [pytest.param(m, f, id=i) for i, m, f in RULES]
-)
+@pytest.mark.parametrize(("mutate", "field"), [pytest.param(m, f, id=i) for i, m, f in RULES])
 def test_rule_violation_is_reported_at_its_path(
     vp: Doc, mutate: Callable[[Doc], None], field: str
 ) -> None:

@@ -187,9 +187,7 @@ def _cases(names: list[str]) -> list[Any]:
 
 
 def _load(vectors_dir: Path, name: str) -> dict[str, Any]:
-    value = json.loads(
-        (vectors_dir / "vc-data-model-2.0" / "input" / name).read_text("utf-8")
-    )
+    value = json.loads((vectors_dir / "vc-data-model-2.0" / "input" / name).read_text("utf-8"))
     assert isinstance(value, dict)
     return value
 
@@ -222,9 +220,7 @@ def test_presentation_input(vectors_dir: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", SELF_ASSERTED_INPUTS)
-def test_self_asserted_inputs_are_structurally_valid(
-    vectors_dir: Path, name: str
-) -> None:
+def test_self_asserted_inputs_are_structurally_valid(vectors_dir: Path, name: str) -> None:
     """Holder binding is left to the verifier; the shape is valid."""
     presentation = validate_presentation(_load(vectors_dir, name))
     assert len(presentation.credentials) == 1
@@ -247,9 +243,7 @@ def test_nonconforming_document_fails(validate: Callable[[Any], object]) -> None
 
 def test_enveloped_fixture_is_accepted(vectors_dir: Path) -> None:
     """The suite's enveloped VC fixture is accepted inside a presentation."""
-    fixtures = json.loads(
-        (vectors_dir / "vc-data-model-2.0" / "fixtures.json").read_text("utf-8")
-    )
+    fixtures = json.loads((vectors_dir / "vc-data-model-2.0" / "fixtures.json").read_text("utf-8"))
     presentation = validate_presentation(
         {
             "@context": ["https://www.w3.org/ns/credentials/v2"],

@@ -52,8 +52,7 @@ def plain_jsonld() -> JsonLdProcessor:
 def vector_jsonld(vectors_dir: Path) -> JsonLdProcessor:
     """The bundled contexts plus the examples and citizenship contexts."""
     documents = {
-        url: read_json(vectors_dir / "contexts" / name)
-        for url, name in EXTRA_CONTEXTS.items()
+        url: read_json(vectors_dir / "contexts" / name) for url, name in EXTRA_CONTEXTS.items()
     }
     return JsonLdProcessor(bundled_loader().extended(documents))
 
@@ -141,9 +140,7 @@ def resign(plain_jsonld: JsonLdProcessor) -> Callable[..., JsonObject]:
         cryptosuite = get_suite(suite)
         data = cryptosuite.digest(
             key.key_type, transform(config, suite=suite, jsonld=plain_jsonld)
-        ) + cryptosuite.digest(
-            key.key_type, transform(unsecured, suite=suite, jsonld=plain_jsonld)
-        )
+        ) + cryptosuite.digest(key.key_type, transform(unsecured, suite=suite, jsonld=plain_jsonld))
         proof["proofValue"] = multibase_encode(key.sign(data), "z")
         return result
 
@@ -178,9 +175,7 @@ def static_resolver() -> Callable[[Mapping[str, JsonObject]], ResolverRegistry]:
     return _build
 
 
-def multikey_document(
-    did: str, key: PrivateKey, **relationships: list[str]
-) -> JsonObject:
+def multikey_document(did: str, key: PrivateKey, **relationships: list[str]) -> JsonObject:
     """A DID document with one Multikey method ``#key-1``."""
     vm_id = f"{did}#key-1"
     document: JsonObject = {

@@ -134,9 +134,7 @@ def test_authentication_round_trip(
         nonce="n-1",
         expires=datetime(2026, 1, 1, tzinfo=UTC),
     )
-    purpose = AuthenticationPurpose(
-        "c-123", domain="verifier.example", expected_controller=holder
-    )
+    purpose = AuthenticationPurpose("c-123", domain="verifier.example", expected_controller=holder)
     checks = _run(signed, resolver, plain_jsonld, purpose)
     assert fold(checks.values()) is Verdict.VALID, checks
     for step in ("challenge", "domain", "expires", "controller"):
@@ -319,9 +317,7 @@ def test_tampered_proof_value_fails_signature(
     }
 
 
-@pytest.mark.parametrize(
-    "value", ["z0OIl", "uAAAA", "z", "", 42, None, "z" + "2" * 600]
-)
+@pytest.mark.parametrize("value", ["z0OIl", "uAAAA", "z", "", 42, None, "z" + "2" * 600])
 def test_malformed_proof_value_fails_structure(
     value: Any,
     signed: JsonObject,
@@ -411,13 +407,9 @@ def test_created_without_offset_is_accepted(
     _proof_of(document)["created"] = "2024-05-01T00:00:00"
     _proof_of(document)["expires"] = "2025-06-01T00:00:00.5"
     document = resign(document, key)
-    checks = _run(
-        document, resolver, plain_jsonld, now=datetime(2025, 6, 1, 0, 4, tzinfo=UTC)
-    )
+    checks = _run(document, resolver, plain_jsonld, now=datetime(2025, 6, 1, 0, 4, tzinfo=UTC))
     assert fold(checks.values()) is Verdict.VALID, checks
-    later = _run(
-        document, resolver, plain_jsonld, now=datetime(2025, 6, 1, 0, 6, tzinfo=UTC)
-    )
+    later = _run(document, resolver, plain_jsonld, now=datetime(2025, 6, 1, 0, 6, tzinfo=UTC))
     assert _failed(later) == {"proof[0].expires": "EXPIRED"}
 
 
@@ -525,16 +517,12 @@ def test_wrong_or_missing_challenge_fails(
     options: dict[str, Any] = {"proof_purpose": "authentication"}
     if proof_challenge is not None:
         options["challenge"] = proof_challenge
-    document = sign(
-        helpers.credential(helpers.did_of(key)), key, "eddsa-rdfc-2022", **options
-    )
+    document = sign(helpers.credential(helpers.did_of(key)), key, "eddsa-rdfc-2022", **options)
     checks = _run(document, resolver, plain_jsonld, AuthenticationPurpose("expected"))
     assert _failed(checks) == {"proof[0].challenge": expected}
 
 
-@pytest.mark.parametrize(
-    "proof_domain", ["other.example", ("a.example", "b.example"), None]
-)
+@pytest.mark.parametrize("proof_domain", ["other.example", ("a.example", "b.example"), None])
 def test_wrong_or_missing_domain_fails(
     proof_domain: Any,
     keys: dict[KeyType, PrivateKey],
@@ -547,9 +535,7 @@ def test_wrong_or_missing_domain_fails(
     options: dict[str, Any] = {"proof_purpose": "authentication"}
     if proof_domain is not None:
         options["domain"] = proof_domain
-    document = sign(
-        helpers.credential(helpers.did_of(key)), key, "eddsa-jcs-2022", **options
-    )
+    document = sign(helpers.credential(helpers.did_of(key)), key, "eddsa-jcs-2022", **options)
     purpose = AuthenticationPurpose(domain="verifier.example")
     checks = _run(document, resolver, plain_jsonld, purpose)
     assert _failed(checks) == {"proof[0].domain": "DOMAIN_MISMATCH"}

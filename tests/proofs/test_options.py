@@ -58,9 +58,7 @@ def test_empty_verification_method() -> None:
 
 
 def test_format_datetime() -> None:
-    moment = datetime(
-        2024, 2, 29, 23, 30, 15, 999999, tzinfo=timezone(timedelta(hours=-2))
-    )
+    moment = datetime(2024, 2, 29, 23, 30, 15, 999999, tzinfo=timezone(timedelta(hours=-2)))
     assert format_datetime(moment) == "2024-03-01T01:30:15Z"
     with pytest.raises(UsageError):
         format_datetime(datetime(2024, 1, 1))

@@ -86,17 +86,13 @@ def test_chain_links_are_checked(
     folder: Path, vector_jsonld: JsonLdProcessor, resolver: Any, now: datetime
 ) -> None:
     """The chained proofs report a passed previous_proof check."""
-    checks = _checks(
-        _load(folder, "signedProofChain2.json"), vector_jsonld, resolver, now
-    )
+    checks = _checks(_load(folder, "signedProofChain2.json"), vector_jsonld, resolver, now)
     assert checks["proof[0].previous_proof"].outcome is Outcome.SKIPPED
     assert checks["proof[2].previous_proof"].outcome is Outcome.PASSED
     assert checks["proof[3].previous_proof"].outcome is Outcome.PASSED
 
 
-def test_add_proof_builds_the_set_and_chain(
-    folder: Path, vector_jsonld: JsonLdProcessor
-) -> None:
+def test_add_proof_builds_the_set_and_chain(folder: Path, vector_jsonld: JsonLdProcessor) -> None:
     """add_proof rebuilds each set and chain vector byte for byte."""
     keys = _keys(folder)
     steps = [
@@ -155,9 +151,7 @@ def test_every_proof_of_a_set_must_pass(
     """One bad proof in a set makes the document invalid (all, not some)."""
     document = _load(folder, "signedProofSet2.json")
     value = document["proof"][1]["proofValue"]
-    document["proof"][1]["proofValue"] = (
-        value[:-2] + ("1" if value[-2] != "1" else "2") + value[-1]
-    )
+    document["proof"][1]["proofValue"] = value[:-2] + ("1" if value[-2] != "1" else "2") + value[-1]
     checks = _checks(document, vector_jsonld, resolver, now)
     assert checks["proof[0].signature"].outcome is Outcome.PASSED
     assert checks["proof[1].signature"].outcome is Outcome.FAILED

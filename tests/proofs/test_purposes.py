@@ -69,9 +69,7 @@ def test_no_expected_challenge_or_domain_accepts_anything() -> None:
         (("a.example", "b.example"), "a.example", False),
     ],
 )
-def test_domain(
-    expected: str | tuple[str, ...], proof_domain: object, ok: bool
-) -> None:
+def test_domain(expected: str | tuple[str, ...], proof_domain: object, ok: bool) -> None:
     purpose = AuthenticationPurpose(domain=expected)
     if ok:
         purpose.check_domain(proof_domain)

@@ -30,9 +30,7 @@ def test_supported_suites() -> None:
         ("ecdsa-jcs-2019", "jcs", {KeyType.P256: "sha256", KeyType.P384: "sha384"}),
     ],
 )
-def test_declarations(
-    name: str, canonicalization: str, hashes: dict[KeyType, str]
-) -> None:
+def test_declarations(name: str, canonicalization: str, hashes: dict[KeyType, str]) -> None:
     """Each suite declares its canonicalization, key types and hashes."""
     suite = get_suite(name)
     assert suite.name == name
@@ -43,18 +41,13 @@ def test_declarations(
         assert suite.allows(key_type) is (key_type in hashes)
         if key_type in hashes:
             assert suite.hash_algorithm(key_type) == hashes[key_type]
-            assert (
-                suite.digest(key_type, b"abc")
-                == hashlib.new(hashes[key_type], b"abc").digest()
-            )
+            assert suite.digest(key_type, b"abc") == hashlib.new(hashes[key_type], b"abc").digest()
         else:
             with pytest.raises(UnsupportedError):
                 suite.hash_algorithm(key_type)
 
 
-@pytest.mark.parametrize(
-    "name", ["", "bbs-2023", "EDDSA-RDFC-2022", "eddsa-2022", None, 7]
-)
+@pytest.mark.parametrize("name", ["", "bbs-2023", "EDDSA-RDFC-2022", "eddsa-2022", None, 7])
 def test_unknown_suite_is_unsupported(name: object) -> None:
     with pytest.raises(UnsupportedError):
         get_suite(name)  # type: ignore[arg-type]

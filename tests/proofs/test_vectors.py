@@ -128,9 +128,7 @@ def test_canonical_document(case: Case, vector_jsonld: JsonLdProcessor) -> None:
     """The transformation reproduces the vector's canonical document exactly."""
     if not case.reproducible:
         pytest.skip(DEFECT)
-    canonical = transform(
-        case.json("unsignedDocument"), suite=case.suite, jsonld=vector_jsonld
-    )
+    canonical = transform(case.json("unsignedDocument"), suite=case.suite, jsonld=vector_jsonld)
     assert canonical.decode("utf-8") == case.text("canonicalDocument")
 
 
@@ -141,9 +139,7 @@ def test_document_hash(case: Case, vector_jsonld: JsonLdProcessor) -> None:
     shipped = case.text("canonicalDocument").encode("utf-8")
     assert suite.digest(key_type, shipped) == case.hex("documentHashHex")
     if case.reproducible:
-        ours = transform(
-            case.json("unsignedDocument"), suite=case.suite, jsonld=vector_jsonld
-        )
+        ours = transform(case.json("unsignedDocument"), suite=case.suite, jsonld=vector_jsonld)
         assert suite.digest(key_type, ours) == case.hex("documentHashHex")
 
 
@@ -171,9 +167,7 @@ def test_signature_is_reproduced(case: Case) -> None:
     key.public_key.verify(signature, combined)
 
 
-def test_add_proof_reproduces_signed_document(
-    case: Case, vector_jsonld: JsonLdProcessor
-) -> None:
+def test_add_proof_reproduces_signed_document(case: Case, vector_jsonld: JsonLdProcessor) -> None:
     """add_proof gives the vector's signed document byte for byte."""
     if not case.reproducible:
         pytest.skip(DEFECT)
@@ -187,9 +181,7 @@ def test_add_proof_reproduces_signed_document(
         jsonld=vector_jsonld,
     )
     assert unsigned == before
-    assert json.dumps(signed, indent=2, ensure_ascii=False) == case.text(
-        "signedDocument"
-    )
+    assert json.dumps(signed, indent=2, ensure_ascii=False) == case.text("signedDocument")
 
 
 def test_signed_document_verifies(
@@ -210,11 +202,7 @@ def test_defective_vector_fails_only_on_signature(
     """The defective P-384 vector fails the signature check and nothing else."""
     folder = vectors_dir / "vc-di-ecdsa"
     index = json.loads((folder / "cases.json").read_text(encoding="utf-8"))
-    defective = [
-        Case(folder, e)
-        for e in index["cases"]
-        if not e["canonicalDocumentReproducible"]
-    ]
+    defective = [Case(folder, e) for e in index["cases"] if not e["canonicalDocumentReproducible"]]
     assert [c.entry["id"] for c in defective] == ["ecdsa-rdfc-2019/P-384/employment"]
     checks = _verify(defective[0].json("signedDocument"), vector_jsonld, resolver, now)
     failed = {name for name, check in checks.items() if check.outcome is Outcome.FAILED}
@@ -267,20 +255,14 @@ def test_tampered_subject_fails_signature(
     assert checks["proof[0].signature"].code == "INVALID_SIGNATURE"
 
 
-def test_defect_is_sha384_labelling(
-    vectors_dir: Path, vector_jsonld: JsonLdProcessor
-) -> None:
+def test_defect_is_sha384_labelling(vectors_dir: Path, vector_jsonld: JsonLdProcessor) -> None:
     """Document the defect: RDFC-1.0 with SHA-384 gives the shipped labels."""
     folder = vectors_dir / "vc-di-ecdsa"
     document = json.loads((folder / "employmentAuth.json").read_text(encoding="utf-8"))
-    shipped = (folder / "ecdsa-rdfc-2019-p384/employ/canonDocECDSAP384.txt").read_text(
-        "utf-8"
-    )
+    shipped = (folder / "ecdsa-rdfc-2019-p384/employ/canonDocECDSAP384.txt").read_text("utf-8")
     dataset = vector_jsonld.to_rdf(document)
     assert canonical_nquads(dataset) != shipped
     assert canonical_nquads(dataset, hash_algorithm="sha384") == shipped
     assert hashlib.sha384(shipped.encode()).hexdigest() == (
-        (folder / "ecdsa-rdfc-2019-p384/employ/docHashECDSAP384.txt")
-        .read_text()
-        .strip()
+        (folder / "ecdsa-rdfc-2019-p384/employ/docHashECDSAP384.txt").read_text().strip()
     )

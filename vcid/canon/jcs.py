@@ -117,9 +117,7 @@ def serialize_integer(value: int) -> str:
     """
     if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
         return str(int(value))
-    raise CanonicalizationError(
-        "integer outside the I-JSON range ±(2**53 - 1) (RFC 8785 §3.2.2.3)"
-    )
+    raise CanonicalizationError("integer outside the I-JSON range ±(2**53 - 1) (RFC 8785 §3.2.2.3)")
 
 
 def serialize_number(value: float) -> str:
@@ -132,9 +130,7 @@ def serialize_number(value: float) -> str:
     :raises CanonicalizationError: for NaN or an infinity.
     """
     if not math.isfinite(value):
-        raise CanonicalizationError(
-            "NaN and Infinity are not JSON numbers (RFC 8785 §3.2.2.3)"
-        )
+        raise CanonicalizationError("NaN and Infinity are not JSON numbers (RFC 8785 §3.2.2.3)")
     if value == 0:
         return "0"
     sign = "-" if value < 0 else ""

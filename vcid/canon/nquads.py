@@ -104,9 +104,7 @@ def serialize_literal(literal: Literal) -> str:
     text = f'"{escape_literal(literal.lexical)}"'
     if literal.language is not None:
         if literal.datatype not in (RDF_LANG_STRING, XSD_STRING):
-            raise CanonicalizationError(
-                "literal has both a language tag and a datatype"
-            )
+            raise CanonicalizationError("literal has both a language tag and a datatype")
         if _LANGTAG.match(literal.language) is None:
             raise CanonicalizationError("literal has a malformed language tag")
         return f"{text}@{literal.language}"
@@ -157,8 +155,7 @@ def serialize_quad(quad: Quad) -> str:
     if not isinstance(predicate, IRI):
         raise CanonicalizationError("a predicate must be an IRI")
     head = (
-        f"{serialize_term(subject)} {serialize_iri(predicate.value)} "
-        f"{serialize_term(quad.object)}"
+        f"{serialize_term(subject)} {serialize_iri(predicate.value)} {serialize_term(quad.object)}"
     )
     if graph is None:
         return f"{head} .\n"
@@ -330,8 +327,7 @@ def parse(text: str, *, max_quads: int = 100_000) -> Dataset:
             dataset.append(_LineParser(line).statement())
         except _Syntax as exc:
             raise CanonicalizationError(
-                f"N-Quads syntax error at line {line_number}, "
-                f"column {exc.column + 1}: {exc.reason}"
+                f"N-Quads syntax error at line {line_number}, column {exc.column + 1}: {exc.reason}"
             ) from None
     return dataset
 

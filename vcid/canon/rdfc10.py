@@ -4,11 +4,11 @@ The functions follow the spec's algorithms step by step; comments name the
 step numbers of §4.4 (Canonicalization), §4.6 (Hash First Degree Quads),
 §4.7 (Hash Related Blank Node) and §4.8 (Hash N-Degree Quads).
 
-Poison graphs (§6.1, "Dataset Poisoning") make Hash N-Degree Quads
-exponential, so the work is bounded: each blank node may be the subject of
-at most ``max_deep_iterations`` Hash N-Degree Quads calls (by default the
-number of non-unique blank nodes cubed, as rdf-canonize allows), and the
-total work (permutations tried plus related blank nodes hashed) is capped by
+Poison graphs (the spec's "Dataset Poisoning" security consideration) make
+Hash N-Degree Quads exponential, so the work is bounded: each blank node may
+be the subject of at most ``max_deep_iterations`` Hash N-Degree Quads calls
+(by default the number of non-unique blank nodes cubed, as rdf-canonize
+allows), and the total work (permutations tried plus related blank nodes hashed) is capped by
 ``max_work``, which bounds the time taken whatever the graph. Exceeding
 either raises :class:`~vcid.errors.CanonicalizationLimitError`.
 
@@ -146,8 +146,7 @@ class _Canonicalizer:
         # Steps 1-3: serialize each quad mentioning the reference blank node,
         # with it as _:a and every other blank node as _:z.
         nquads = [
-            _first_degree_line(record, reference)
-            for record in self.blank_node_to_quads[reference]
+            _first_degree_line(record, reference) for record in self.blank_node_to_quads[reference]
         ]
         # Step 4: sort in code point order.
         nquads.sort()
@@ -173,9 +172,7 @@ class _Canonicalizer:
             parts.append(record[3])
         # Step 3: the canonical identifier, else the issuer's, else the
         # first-degree hash of the related blank node.
-        identifier = self.canonical_issuer.issued.get(related) or issuer.issued.get(
-            related
-        )
+        identifier = self.canonical_issuer.issued.get(related) or issuer.issued.get(related)
         if identifier is not None:
             parts.append(f"_:{identifier}")
         else:
@@ -223,9 +220,7 @@ class _Canonicalizer:
                     continue
                 # Step 3.1.1.
                 self._spend()
-                related_hash = self.hash_related_blank_node(
-                    related, record, issuer, position
-                )
+                related_hash = self.hash_related_blank_node(related, record, issuer, position)
                 # Step 3.1.2.
                 related_map.setdefault(related_hash, []).append(related)
         # Step 4.
@@ -265,9 +260,7 @@ class _Canonicalizer:
                 # Step 5.4.5.
                 for related in recursion_list:
                     # Step 5.4.5.1.
-                    result_hash, result_issuer = self.hash_n_degree_quads(
-                        related, issuer_copy
-                    )
+                    result_hash, result_issuer = self.hash_n_degree_quads(related, issuer_copy)
                     # Steps 5.4.5.2-5.4.5.3.
                     path += f"_:{issuer_copy.issue(related)}<{result_hash}>"
                     # Step 5.4.5.4.
@@ -349,8 +342,7 @@ class _Terms:
     def iri(self, term: object) -> str:
         if not isinstance(term, IRI):
             raise CanonicalizationError(
-                "a predicate must be an IRI, a subject or graph name an IRI or "
-                "blank node"
+                "a predicate must be an IRI, a subject or graph name an IRI or blank node"
             )
         text = self.iris.get(term.value)
         if text is None:
@@ -399,9 +391,9 @@ def _records(dataset: Dataset) -> list[_Record]:
             quad.object,
             quad.graph,
         )
-        p_text = (
-            iris.get(predicate.value) if type(predicate) is IRI else None
-        ) or terms.iri(predicate)
+        p_text = (iris.get(predicate.value) if type(predicate) is IRI else None) or terms.iri(
+            predicate
+        )
         key: tuple[tuple[str, ...], tuple[str, ...]]
         if graph is None:
             end = " .\n"
@@ -430,9 +422,7 @@ def _records(dataset: Dataset) -> list[_Record]:
                 )
                 positions = "sg"
         else:
-            head = (
-                iris.get(subject.value) if type(subject) is IRI else None
-            ) or terms.iri(subject)
+            head = (iris.get(subject.value) if type(subject) is IRI else None) or terms.iri(subject)
             if isinstance(obj, BlankNode):
                 if end:
                     key = ((f"{head} {p_text} ", end), (obj.label,))
@@ -467,7 +457,7 @@ def canonicalize(
     """Canonicalize an RDF dataset with RDFC-1.0 (§4.4.3).
 
     :param dataset: the quads; duplicates count once.
-    :param hash_algorithm: ``"sha256"`` (the default) or ``"sha384"`` (§4.1).
+    :param hash_algorithm: ``"sha256"`` (the default) or ``"sha384"``.
     :param max_deep_iterations: the most Hash N-Degree Quads calls allowed
         for any one blank node; ``None`` means the number of blank nodes
         without a unique first-degree hash, cubed.
@@ -496,9 +486,7 @@ def canonicalize(
     # Step 3: the hash to blank nodes map, from first-degree hashes.
     hash_to_blank_nodes: dict[str, list[str]] = {}
     for label in to_quads:
-        hash_to_blank_nodes.setdefault(state.hash_first_degree_quads(label), []).append(
-            label
-        )
+        hash_to_blank_nodes.setdefault(state.hash_first_degree_quads(label), []).append(label)
     # Step 4: issue canonical identifiers for unique hashes, in hash order.
     issuer = state.canonical_issuer
     non_unique: list[tuple[str, list[str]]] = []

@@ -118,9 +118,7 @@ class DIDDocument:
     _source: JsonObject = field(repr=False, compare=False)
 
     @classmethod
-    def from_json(
-        cls, obj: Mapping[str, JsonValue], *, did: str | None = None
-    ) -> DIDDocument:
+    def from_json(cls, obj: Mapping[str, JsonValue], *, did: str | None = None) -> DIDDocument:
         """Validate a DID document in its JSON representation (DID Core §6.2).
 
         :param obj: the parsed document.
@@ -152,9 +150,7 @@ class DIDDocument:
                 return agreement
         return None
 
-    def verification_method(
-        self, vm_id: str, *, relationship: str
-    ) -> VerificationMethod:
+    def verification_method(self, vm_id: str, *, relationship: str) -> VerificationMethod:
         """The signature method ``vm_id``, if authorized for ``relationship``.
 
         DID Core §5.3: a method may be used for a purpose only when the
@@ -173,20 +169,14 @@ class DIDDocument:
         _check_relationship(relationship)
         full = _absolute_id(vm_id, self.id)
         if full not in self.relationship(relationship):
-            raise PurposeMismatch(
-                f"verification method is not listed under {relationship}"
-            )
+            raise PurposeMismatch(f"verification method is not listed under {relationship}")
         method = self.method(full)
         if method is None:
             # Parsing guarantees that references to this DID resolve, so an
             # unknown listed id points into another DID document.
-            raise ControllerMismatch(
-                "verification method belongs to another DID document"
-            )
+            raise ControllerMismatch("verification method belongs to another DID document")
         if method.controller != self.id:
-            raise ControllerMismatch(
-                "verification method controller is not the DID document id"
-            )
+            raise ControllerMismatch("verification method controller is not the DID document id")
         if isinstance(method, KeyAgreementMethod):
             raise UnsupportedError("an X25519 key-agreement method cannot verify")
         return method
@@ -234,9 +224,7 @@ def _parse_document(obj: Mapping[str, JsonValue], did: str | None) -> DIDDocumen
     if not isinstance(raw_methods, list):
         raise DIDDocumentError("'verificationMethod' must be an array")
     for index, entry in enumerate(_bounded(raw_methods, budget)):
-        _add_method(
-            methods, _parse_method(entry, doc_id, f"verificationMethod[{index}]")
-        )
+        _add_method(methods, _parse_method(entry, doc_id, f"verificationMethod[{index}]"))
 
     relationships: list[tuple[str, tuple[str, ...]]] = []
     pending: list[tuple[str, str, str]] = []
@@ -296,9 +284,7 @@ def _parse_document(obj: Mapping[str, JsonValue], did: str | None) -> DIDDocumen
 def _bounded(entries: list[JsonValue], budget: list[int]) -> list[JsonValue]:
     budget[0] -= len(entries)
     if budget[0] < 0:
-        raise DIDDocumentError(
-            f"DID document lists more than {MAX_METHODS} verification methods"
-        )
+        raise DIDDocumentError(f"DID document lists more than {MAX_METHODS} verification methods")
     return entries
 
 

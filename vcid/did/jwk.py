@@ -70,9 +70,7 @@ def did_jwk_document_json(did: str) -> JsonObject:
             "did:jwk value is not base64url of a JSON object", error=INVALID_DID
         ) from None
     if JWK_PRIVATE_MEMBERS & jwk.keys():
-        raise DIDResolutionError(
-            "did:jwk holds private key material", error=INVALID_PUBLIC_KEY
-        )
+        raise DIDResolutionError("did:jwk holds private key material", error=INVALID_PUBLIC_KEY)
     use = jwk.get("use")
     is_x25519 = jwk.get("kty") == "OKP" and jwk.get("crv") == "X25519"
     if use == "enc" or (use is None and is_x25519):
@@ -82,9 +80,7 @@ def did_jwk_document_json(did: str) -> JsonObject:
     elif use is None:
         relationships = (*_SIGNING, "keyAgreement")
     else:
-        raise DIDResolutionError(
-            "did:jwk 'use' must be 'sig' or 'enc'", error=INVALID_PUBLIC_KEY
-        )
+        raise DIDResolutionError("did:jwk 'use' must be 'sig' or 'enc'", error=INVALID_PUBLIC_KEY)
     vm_id = f"{did}#0"
     document: JsonObject = {
         "@context": [DID_V1_CONTEXT, JWS_2020_CONTEXT],

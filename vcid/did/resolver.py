@@ -173,9 +173,7 @@ class ResolverRegistry:
             return ResolutionResult.failure(INVALID_DID, "not a valid DID")
         driver = self._methods.get(parsed.method)
         if driver is None:
-            return ResolutionResult.failure(
-                METHOD_NOT_SUPPORTED, "DID method is not supported"
-            )
+            return ResolutionResult.failure(METHOD_NOT_SUPPORTED, "DID method is not supported")
         try:
             result = driver.resolve(parsed)
         except VcidError as exc:
@@ -199,9 +197,7 @@ class ResolverRegistry:
             raise DIDResolutionError(f"DID resolution failed: {code}", error=code)
         return result.did_document
 
-    def resolve_verification_method(
-        self, vm_url: str, *, relationship: str
-    ) -> VerificationMethod:
+    def resolve_verification_method(self, vm_url: str, *, relationship: str) -> VerificationMethod:
         """Dereference a verification method DID URL for a relationship.
 
         :param vm_url: the absolute DID URL, e.g. ``did:key:z6Mk...#z6Mk...``.

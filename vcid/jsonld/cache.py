@@ -136,9 +136,7 @@ class BoundedResolver(ContextResolver):  # type: ignore[misc]
         self._adapter = adapter
         self._remote: set[str] = set()
 
-    def resolve(
-        self, active_ctx: Any, context: Any, base: Any, cycles: Any = None
-    ) -> Any:
+    def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> Any:
         key = id(context)
         hit = self._cache.memo.get(key)
         if hit is not None and hit[0] is context:
@@ -155,9 +153,7 @@ class BoundedResolver(ContextResolver):  # type: ignore[misc]
             if isinstance(item, str):
                 self._remote.add(item)
         if len(self._remote) > MAX_CONTEXTS_PER_DOCUMENT:
-            raise JSONLDError(
-                f"document refers to more than {MAX_CONTEXTS_PER_DOCUMENT} contexts"
-            )
+            raise JSONLDError(f"document refers to more than {MAX_CONTEXTS_PER_DOCUMENT} contexts")
 
 
 __all__ = [

@@ -109,9 +109,7 @@ class StaticLoader:
             _check_entry(url, document)
             existing = merged.get(url)
             if existing is not None and existing != document:
-                raise UsageError(
-                    f"context {url!r} is already defined with different content"
-                )
+                raise UsageError(f"context {url!r} is already defined with different content")
             merged[url] = document
         return StaticLoader(merged)
 
@@ -154,9 +152,7 @@ def bundled_loader() -> StaticLoader:
         except OSError:
             raise DocumentLoadError(f"bundled context {url!r} is missing") from None
         if hashlib.sha256(data).hexdigest() != digest.lower():
-            raise DocumentLoadError(
-                f"bundled context {url!r} does not match its recorded sha256"
-            )
+            raise DocumentLoadError(f"bundled context {url!r} does not match its recorded sha256")
         try:
             documents[url] = load_object(data)
         except JSONParseError as exc:
@@ -209,9 +205,7 @@ def load_context_files(pairs: Iterable[tuple[str, Path]]) -> dict[str, JsonObjec
             ) from None
         context: JsonValue = document.get("@context")
         if not isinstance(context, dict | list | str):
-            raise UsageError(
-                f"context file {str(path)!r} for {url!r} has no @context object"
-            )
+            raise UsageError(f"context file {str(path)!r} for {url!r} has no @context object")
         loaded[url] = document
     return loaded
 

@@ -59,9 +59,7 @@ class JsonLdProcessor:
         """
         if cache_size < 1:
             raise UsageError("cache_size must be at least 1")
-        self._loader: DocumentLoader = (
-            loader if loader is not None else bundled_loader()
-        )
+        self._loader: DocumentLoader = loader if loader is not None else bundled_loader()
         self._safe = safe
         self._cache = ContextCache(cache_size)
         self._pyld = StrictPyld(safe=safe)
@@ -118,9 +116,7 @@ class JsonLdProcessor:
             options = self._options()
             options["produceGeneralizedRdf"] = True
             options["identifierIssuer"] = IdentifierIssuer("_:b")
-            raw: dict[str, list[dict[str, dict[str, str]]]] = self._pyld.to_rdf(
-                source, options
-            )
+            raw: dict[str, list[dict[str, dict[str, str]]]] = self._pyld.to_rdf(source, options)
         return _to_dataset(raw, safe=self._safe)
 
 
@@ -168,9 +164,7 @@ def _from_pyld(exc: JsonLdError) -> VcidError:
     return JSONLDError(f"{message} [{code}]" if code else message)
 
 
-def _to_dataset(
-    raw: Mapping[str, list[dict[str, dict[str, str]]]], *, safe: bool
-) -> Dataset:
+def _to_dataset(raw: Mapping[str, list[dict[str, dict[str, str]]]], *, safe: bool) -> Dataset:
     dataset: Dataset = []
     append = dataset.append
     for graph_name, triples in raw.items():
@@ -180,14 +174,11 @@ def _to_dataset(
             if predicate["type"] != "IRI":
                 if safe:
                     raise UndefinedTermError(
-                        "a term maps to a blank node identifier; "
-                        "blank-node properties are not RDF"
+                        "a term maps to a blank node identifier; blank-node properties are not RDF"
                     )
                 continue
             subject: Subject = _resource(triple["subject"]["value"])
-            append(
-                Quad(subject, IRI(predicate["value"]), _object(triple["object"]), graph)
-            )
+            append(Quad(subject, IRI(predicate["value"]), _object(triple["object"]), graph))
     return dataset
 
 

@@ -252,9 +252,7 @@ class StrictPyld(_pyld.JsonLdProcessor):  # type: ignore[misc]
                 return str(key)
         return None
 
-    def _expand_value(
-        self, active_ctx: Any, active_property: Any, value: Any, options: Any
-    ) -> Any:
+    def _expand_value(self, active_ctx: Any, active_property: Any, value: Any, options: Any) -> Any:
         try:
             rval = super()._expand_value(active_ctx, active_property, value, options)
         except SafeModeViolation as violation:
@@ -264,9 +262,7 @@ class StrictPyld(_pyld.JsonLdProcessor):  # type: ignore[misc]
             _check_language(rval.get("@language"), active_property)
         return rval
 
-    def _expand_language_map(
-        self, active_ctx: Any, language_map: Any, direction: Any
-    ) -> Any:
+    def _expand_language_map(self, active_ctx: Any, language_map: Any, direction: Any) -> Any:
         rval = super()._expand_language_map(active_ctx, language_map, direction)
         if self.safe:
             for item in rval:
@@ -317,9 +313,7 @@ class StrictPyld(_pyld.JsonLdProcessor):  # type: ignore[misc]
         defined: Any = None,
     ) -> Any:
         if base is None or not self.safe or not isinstance(value, str):
-            return super()._expand_iri(
-                active_ctx, value, base, vocab, local_ctx, defined
-            )
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
         # Document-relative expansion (@id, @type, @vocab, @type:@id values):
         # expand without a base first, to see whether the base would be used.
         rval = super()._expand_iri(active_ctx, value, None, vocab, local_ctx, defined)
@@ -331,9 +325,7 @@ class StrictPyld(_pyld.JsonLdProcessor):  # type: ignore[misc]
             return rval
         base_iri = active_ctx.get("@base")
         if isinstance(base_iri, str) and _is_absolute(base_iri):
-            resolved = super()._expand_iri(
-                active_ctx, value, base, vocab, local_ctx, defined
-            )
+            resolved = super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
             if isinstance(resolved, str) and _is_absolute(resolved):
                 return resolved
         if vocab:

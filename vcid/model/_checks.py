@@ -60,9 +60,7 @@ def join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def items(
-    value: object, path: str, *, allow_single: bool = True
-) -> Iterator[tuple[str, object]]:
+def items(value: object, path: str, *, allow_single: bool = True) -> Iterator[tuple[str, object]]:
     """Yield (path, item) for a value that is one item or an array of items.
 
     :raises DataModelViolation: for an empty or too long array, or an array
@@ -163,9 +161,7 @@ def check_context(
     elif first == V1_CONTEXT and "1.1" in versions:
         version = "1.1"
     else:
-        raise DataModelViolation(
-            f"{path}[0]", "must be the base context of a supported data model"
-        )
+        raise DataModelViolation(f"{path}[0]", "must be the base context of a supported data model")
     for item_path, item in entries[1:]:
         check_context_item(item, item_path)
     return version
@@ -182,9 +178,7 @@ def check_context_item(item: object, path: str) -> None:
         raise DataModelViolation(path, "must be a URL or an object")
 
 
-def check_types(
-    value: object, path: str, *, required: str | None = None
-) -> tuple[str, ...]:
+def check_types(value: object, path: str, *, required: str | None = None) -> tuple[str, ...]:
     """Check a ``type`` value: one or more terms or URLs (VCDM 2.0 §4.5).
 
     :param required: a type the value must include.
@@ -218,9 +212,7 @@ def check_language_text(value: object, path: str) -> None:
         if isinstance(item, str):
             continue
         if not isinstance(item, Mapping):
-            raise DataModelViolation(
-                item_path, "must be a string or a language value object"
-            )
+            raise DataModelViolation(item_path, "must be a string or a language value object")
         if not set(item) <= _LANGUAGE_KEYS:
             raise DataModelViolation(
                 item_path,
@@ -232,13 +224,9 @@ def check_language_text(value: object, path: str) -> None:
         if "@language" in item and (
             not isinstance(language, str) or not _LANGUAGE_TAG.fullmatch(language)
         ):
-            raise DataModelViolation(
-                join(item_path, "@language"), "must be a BCP 47 language tag"
-            )
+            raise DataModelViolation(join(item_path, "@language"), "must be a BCP 47 language tag")
         if "@direction" in item and item["@direction"] not in ("ltr", "rtl"):
-            raise DataModelViolation(
-                join(item_path, "@direction"), 'must be "ltr" or "rtl"'
-            )
+            raise DataModelViolation(join(item_path, "@direction"), 'must be "ltr" or "rtl"')
 
 
 def check_typed_objects(

@@ -208,9 +208,7 @@ def _parse_related(doc: Mapping[str, object]) -> tuple[RelatedResource, ...]:
             raise DataModelViolation(join(path, "id"), "is required")
         resource_id = check_url(obj["id"], join(path, "id"))
         if resource_id in seen:
-            raise DataModelViolation(
-                join(path, "id"), "must be unique among related resources"
-            )
+            raise DataModelViolation(join(path, "id"), "must be unique among related resources")
         seen.add(resource_id)
         if "digestSRI" not in obj and "digestMultibase" not in obj:
             raise DataModelViolation(path, "must contain digestSRI or digestMultibase")
@@ -243,9 +241,7 @@ def _check_sri(obj: Mapping[str, object], path: str) -> str | None:
     for token in tokens:
         match = _SRI_TOKEN.fullmatch(token)
         if match is None:
-            raise DataModelViolation(
-                path, "must be sha256-, sha384- or sha512- and base64"
-            )
+            raise DataModelViolation(path, "must be sha256-, sha384- or sha512- and base64")
         try:
             digest = base64.b64decode(match["digest"], validate=True)
         except binascii.Error:
@@ -265,9 +261,7 @@ def _check_multibase(obj: Mapping[str, object], path: str) -> str | None:
     alphabet = _MULTIBASE.get(value[:1])
     if alphabet is None:
         raise DataModelViolation(path, "must be multibase (u, z or f prefix)")
-    if not alphabet.fullmatch(value[1:]) or (
-        value[0] == "u" and len(value[1:]) % 4 == 1
-    ):
+    if not alphabet.fullmatch(value[1:]) or (value[0] == "u" and len(value[1:]) % 4 == 1):
         raise DataModelViolation(path, "has characters outside its multibase alphabet")
     return value
 

@@ -116,9 +116,7 @@ def _is_enveloped(item: Mapping[str, object]) -> bool:
         return True
     identifier = item.get("id")
     return (
-        VC_TYPE not in listed
-        and isinstance(identifier, str)
-        and identifier[:5].lower() == "data:"
+        VC_TYPE not in listed and isinstance(identifier, str) and identifier[:5].lower() == "data:"
     )
 
 

@@ -67,9 +67,7 @@ class _Skipped(Exception):
 class VerificationMethodResolver(Protocol):
     """What the engine needs from a DID resolver (a ``ResolverRegistry``)."""
 
-    def resolve_verification_method(
-        self, vm_url: str, *, relationship: str
-    ) -> VerificationMethod:
+    def resolve_verification_method(self, vm_url: str, *, relationship: str) -> VerificationMethod:
         """The verification method at ``vm_url``, listed under ``relationship``."""
         ...
 
@@ -160,9 +158,7 @@ def _existing_proofs(value: JsonValue) -> list[JsonObject]:
     return [p for p in proofs if isinstance(p, dict)]
 
 
-def _proof_options(
-    options: ProofOptions, cryptosuite: Cryptosuite, created: str
-) -> JsonObject:
+def _proof_options(options: ProofOptions, cryptosuite: Cryptosuite, created: str) -> JsonObject:
     """The new proof's fields, in the order of the DI examples and vectors."""
     proof: JsonObject = {"type": PROOF_TYPE}
     if options.id is not None:
@@ -183,9 +179,7 @@ def _proof_options(
         proof["nonce"] = options.nonce
     if options.previous_proof is not None:
         previous = options.previous_proof
-        proof["previousProof"] = (
-            previous if isinstance(previous, str) else list(previous)
-        )
+        proof["previousProof"] = previous if isinstance(previous, str) else list(previous)
     return proof
 
 
@@ -201,9 +195,7 @@ def _proof_config(
     return config
 
 
-def _select_previous(
-    all_proofs: Sequence[JsonValue], ids: Sequence[str]
-) -> tuple[int, ...] | None:
+def _select_previous(all_proofs: Sequence[JsonValue], ids: Sequence[str]) -> tuple[int, ...] | None:
     """Indexes of the proofs whose ``id`` is in ``ids``; None if one is missing.
 
     The proofs keep their order in the document (DI §4.3 step 5, §4.5 3.2).
@@ -224,9 +216,7 @@ def _select_previous(
 # --- transformation and hashing -------------------------------------------
 
 
-def transform(
-    document: Mapping[str, JsonValue], *, suite: str, jsonld: JsonLdProcessor
-) -> bytes:
+def transform(document: Mapping[str, JsonValue], *, suite: str, jsonld: JsonLdProcessor) -> bytes:
     """A document's canonical bytes under a suite's transformation.
 
     RDFC-1.0 canonical N-Quads (UTF-8) for ``*-rdfc-*`` suites, JCS for
@@ -241,9 +231,7 @@ def transform(
     :raises CanonicalizationError: if canonicalization fails.
     """
     cryptosuite = get_suite(suite)
-    return _Transformer(jsonld).canonicalize(
-        dict(document), cryptosuite.canonicalization
-    )
+    return _Transformer(jsonld).canonicalize(dict(document), cryptosuite.canonicalization)
 
 
 def proof_configuration(
@@ -377,9 +365,7 @@ def verify_proofs(
 
     received: object = document  # typed as a Mapping, but checked: never raise
     if not isinstance(received, Mapping):
-        return (
-            Check.from_error("proof", InvalidProof("the document is not an object")),
-        )
+        return (Check.from_error("proof", InvalidProof("the document is not an object")),)
     raw = document.get("proof")
     proofs: list[JsonValue]
     if isinstance(raw, dict):
@@ -566,8 +552,7 @@ class _ProofVerification:
             key_type = method.public_key.key_type
             if not cryptosuite.allows(key_type):
                 raise InvalidProof(
-                    f"cryptosuite {cryptosuite.name} does not accept "
-                    f"{key_type.value} keys"
+                    f"cryptosuite {cryptosuite.name} does not accept {key_type.value} keys"
                 )
             out.append(method)
             return f"{key_type.value} key"
@@ -589,9 +574,7 @@ class _ProofVerification:
         context_key = ""
         if own_context:
             if not _starts_with(ctx.unsecured.get("@context"), proof.context):
-                raise InvalidProof(
-                    "the document's @context does not start with the proof's"
-                )
+                raise InvalidProof("the document's @context does not start with the proof's")
             context_key = jcs.canonicalize(proof.context).decode("utf-8")
 
         def build() -> JsonObject:
@@ -674,11 +657,7 @@ def _parse_proof(raw: JsonValue) -> _Proof:
             raise InvalidProof(f"the proof's {name} is not a string or list of strings")
     if "created" in raw:
         parse_datetime(raw["created"], field_name="created")
-    expires = (
-        parse_datetime(raw["expires"], field_name="expires")
-        if "expires" in raw
-        else None
-    )
+    expires = parse_datetime(raw["expires"], field_name="expires") if "expires" in raw else None
     if "@context" in raw and not isinstance(raw["@context"], str | list | dict):
         raise InvalidProof("the proof's @context is not a context")
     signature = _decode_proof_value(raw.get("proofValue"))

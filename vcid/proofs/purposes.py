@@ -67,10 +67,7 @@ class ProofPurpose:
         :raises ControllerMismatch: if an expected controller was given and
             ``controller`` is not it.
         """
-        if (
-            self.expected_controller is not None
-            and controller != self.expected_controller
-        ):
+        if self.expected_controller is not None and controller != self.expected_controller:
             raise ControllerMismatch(
                 "the verification method is not controlled by the expected party"
             )
@@ -87,9 +84,7 @@ class ProofPurpose:
             return
         if not isinstance(proof_challenge, str):
             raise ChallengeMismatch("the proof has no challenge")
-        if not hmac.compare_digest(
-            proof_challenge.encode("utf-8"), self.challenge.encode("utf-8")
-        ):
+        if not hmac.compare_digest(proof_challenge.encode("utf-8"), self.challenge.encode("utf-8")):
             raise ChallengeMismatch("the proof's challenge is not the expected one")
 
     def check_domain(self, proof_domain: object) -> None:
@@ -105,9 +100,7 @@ class ProofPurpose:
             return
         if isinstance(proof_domain, str):
             present = {proof_domain}
-        elif isinstance(proof_domain, list) and all(
-            isinstance(d, str) for d in proof_domain
-        ):
+        elif isinstance(proof_domain, list) and all(isinstance(d, str) for d in proof_domain):
             present = set(proof_domain)
         else:
             raise DomainMismatch("the proof has no domain")
