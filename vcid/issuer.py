@@ -70,6 +70,22 @@ def _created(created: datetime | None) -> datetime:
     return created
 
 
+def _sign(
+    document: Mapping[str, JsonValue],
+    *,
+    key: SigningKey,
+    cryptosuite: str | None,
+    jsonld: JsonLdProcessor | None,
+    options: ProofOptions,
+) -> JsonObject:
+    """Add a proof; safe mode applies to every suite, JCS ones included."""
+    processor = _jsonld(jsonld)
+    suite = _suite(cryptosuite, key)
+    if get_suite(suite).canonicalization == "jcs":
+        processor.expand(document)  # JCS never expands; check the terms here
+    return add_proof(document, signer=key.signer, suite=suite, options=options, jsonld=processor)
+
+
 def issue(
     credential: Mapping[str, JsonValue],
     *,
@@ -104,22 +120,16 @@ def issue(
     view = validate_credential(credential)
     if view.issuer_id != key.controller:
         raise UsageError("the credential's issuer is not the controller of the signing key")
-    processor = _jsonld(jsonld)
-    cryptosuite = _suite(cryptosuite, key)
-    if get_suite(cryptosuite).canonicalization == "jcs":
-        # JCS does not expand the document; safe mode still applies.
-        processor.expand(credential)
-    options = ProofOptions(
-        verification_method=key.verification_method,
-        proof_purpose="assertionMethod",
-        created=_created(created),
-    )
-    return add_proof(
+    return _sign(
         credential,
-        signer=key.signer,
-        suite=cryptosuite,
-        options=options,
-        jsonld=processor,
+        key=key,
+        cryptosuite=cryptosuite,
+        jsonld=jsonld,
+        options=ProofOptions(
+            verification_method=key.verification_method,
+            proof_purpose="assertionMethod",
+            created=_created(created),
+        ),
     )
 
 
@@ -171,23 +181,18 @@ def sign_presentation(
     view = validate_presentation(presentation)
     if view.holder_id is not None and view.holder_id != key.controller:
         raise UsageError("the presentation's holder is not the key's controller")
-    processor = _jsonld(jsonld)
-    cryptosuite = _suite(cryptosuite, key)
-    if get_suite(cryptosuite).canonicalization == "jcs":
-        processor.expand(presentation)
-    options = ProofOptions(
-        verification_method=key.verification_method,
-        proof_purpose="authentication",
-        created=_created(created),
-        challenge=challenge,
-        domain=domain,
-    )
-    return add_proof(
+    return _sign(
         presentation,
-        signer=key.signer,
-        suite=cryptosuite,
-        options=options,
-        jsonld=processor,
+        key=key,
+        cryptosuite=cryptosuite,
+        jsonld=jsonld,
+        options=ProofOptions(
+            verification_method=key.verification_method,
+            proof_purpose="authentication",
+            created=_created(created),
+            challenge=challenge,
+            domain=domain,
+        ),
     )
 
 
