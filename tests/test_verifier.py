@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,6 +15,7 @@ from vcid._json import JsonObject
 from vcid.demo import SAMPLE_CONTEXT
 from vcid.errors import UsageError
 from vcid.issuer import create_presentation, issue, present, sign_presentation
+from vcid.jsonld import bundled_context_bytes
 from vcid.proofs import ProofOptions, add_proof
 from vcid.report import VerificationReport
 
@@ -364,3 +367,79 @@ def test_holder_must_control_presentation_key(
     signed = sign_presentation(vp, key=forged_key, challenge="c-123")
     report = verifier.verify_presentation(signed, challenge="c-123", now=NOW)
     assert failed(report).get("presentation.proof[0].controller") == "CONTROLLER_MISMATCH"
+
+
+# --- related resources ----------------------------------------------------------
+
+
+def _context_digests(algorithm: str) -> tuple[str, str]:
+
+    data = bundled_context_bytes("https://www.w3.org/ns/credentials/v2")
+    assert data is not None
+    digest = hashlib.new(algorithm, data).digest()
+    sri = f"{algorithm}-{base64.b64encode(digest).decode()}"
+    multibase = "u" + base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    return sri, multibase
+
+
+def test_related_resource_digest_of_bundled_context(
+    verifier: CredentialVerifier, registrar: KeyFile
+) -> None:
+    """Matching digests of a bundled context pass; a wrong one fails the check."""
+    sri, _ = _context_digests("sha384")
+    good = {
+        "id": "https://www.w3.org/ns/credentials/v2",
+        "digestSRI": sri,
+        "digestMultibase": _context_digests("sha256")[1],
+    }
+    signed = issue(unsigned(registrar.controller, relatedResource=[good]), key=registrar)
+    report = verifier.verify_credential(signed, now=NOW)
+    assert report.verified, report.to_text()
+    assert "related_resource" not in failed(report)
+
+    # The July 2024 draft context's digest (the W3C suite fixture) does not match the REC.
+    stale = {**good, "digestMultibase": "uJKGMkOmFbVJhEfKTduMC2XCyvRAYLjOVmZWwIH1wQ7k"}
+    del stale["digestSRI"]
+    signed = issue(unsigned(registrar.controller, relatedResource=[stale]), key=registrar)
+    report = verifier.verify_credential(signed, now=NOW)
+    assert failed(report) == {"related_resource": "DIGEST_MISMATCH"}
+
+
+def test_related_resource_not_held_is_not_fetched(
+    verifier: CredentialVerifier, registrar: KeyFile
+) -> None:
+    """A resource vcid does not hold is reported unchecked, not fetched."""
+    other = {"id": "https://registrar.example/policy", "digestMultibase": "uAAAA"}
+    signed = issue(unsigned(registrar.controller, relatedResource=[other]), key=registrar)
+    report = verifier.verify_credential(signed, now=NOW)
+    check = next(c for c in report.checks if c.name == "related_resource")
+    assert check.outcome is Outcome.SKIPPED
+
+
+def test_presentation_without_expected_challenge_says_so(
+    verifier: CredentialVerifier, credential: JsonObject, parent: KeyFile
+) -> None:
+    """Verifying with challenge=None is allowed but the report says replay is not ruled out."""
+    vp = present([credential], key=parent, challenge="c-123")
+    report = verifier.verify_presentation(vp, challenge=None, now=NOW)
+    check = next(c for c in report.checks if c.name == "presentation.challenge")
+    assert check.outcome is Outcome.SKIPPED
+    assert "replay" in check.detail
+
+
+def test_presentation_missing_challenge_fails(
+    verifier: CredentialVerifier, credential: JsonObject, parent: KeyFile
+) -> None:
+    """A verifier expecting a challenge rejects a proof that has none."""
+    vp = create_presentation([credential], holder=parent.controller)
+    forged = add_proof(
+        vp,
+        signer=parent.signer,
+        suite="ecdsa-rdfc-2019",
+        options=ProofOptions(
+            verification_method=parent.verification_method, proof_purpose="authentication"
+        ),
+        jsonld=verifier.jsonld,
+    )
+    report = verifier.verify_presentation(forged, challenge="c-123", now=NOW)
+    assert failed(report) == {"presentation.proof[0].challenge": "CHALLENGE_MISMATCH"}

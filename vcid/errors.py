@@ -164,6 +164,12 @@ class DIDDocumentError(MalformedInputError):
     code = "INVALID_DID_DOCUMENT"
 
 
+class DigestMismatch(InvalidError):
+    """A related resource's bytes do not match the digest the document gives."""
+
+    code = "DIGEST_MISMATCH"
+
+
 # --- no decision reached ----------------------------------------------------
 
 
@@ -191,3 +197,9 @@ class DIDResolutionError(IndeterminateError):
     def __init__(self, message: str, *, error: str = "internalError") -> None:
         super().__init__(message)
         self.error = error
+
+
+class StatusUnchecked(IndeterminateError):
+    """A credential has a status entry but no status checker was configured."""
+
+    code = "STATUS_UNCHECKED"

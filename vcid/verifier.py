@@ -13,22 +13,29 @@ before the credentials it carries.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from vcid._json import JsonValue
 from vcid.did.resolver import default_resolver
+from vcid.encoding import multibase_decode
 from vcid.errors import (
     DataModelError,
+    DigestMismatch,
     Expired,
-    IndeterminateError,
     NotYetValid,
+    StatusUnchecked,
     UsageError,
     VcidError,
 )
-from vcid.jsonld import JsonLdProcessor
+from vcid.jsonld import JsonLdProcessor, bundled_context_bytes
 from vcid.model import (
     Credential,
+    RelatedResource,
+    related_resources,
     validate_credential,
     validate_presentation,
 )
@@ -46,12 +53,6 @@ DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 _CONTEXT_CODES = frozenset({"UNDEFINED_TERM", "JSONLD_ERROR", "DOCUMENT_LOAD_ERROR"})
 #: The most credentials one presentation may carry.
 MAX_PRESENTED_CREDENTIALS = 64
-
-
-class StatusUnchecked(IndeterminateError):
-    """A credential has a status entry but no status checker was configured."""
-
-    code = "STATUS_UNCHECKED"
 
 
 class CredentialVerifier:
@@ -163,6 +164,12 @@ class CredentialVerifier:
             max_clock_skew=self._skew,
         )
         checks.extend(_prefixed("presentation.", proof_checks))
+        if challenge is None:
+            checks.append(
+                Check.skipped(
+                    "presentation.challenge", "no challenge was expected: replay is not ruled out"
+                )
+            )
         checks.append(_context_check("presentation.context", proof_checks))
         for index, item in enumerate(_embedded_credentials(presentation)):
             checks.extend(_prefixed(f"credential[{index}].", self._credential_checks(item, moment)))
@@ -205,6 +212,7 @@ class CredentialVerifier:
         checks.append(_context_check("context", proof_checks, credential, self._jsonld))
         if view is not None:
             checks.append(self._validity(view, now))
+            checks.append(_related_resources(view))
             checks.append(_status(view))
         return checks
 
@@ -298,6 +306,61 @@ def _has_rdfc_proof(document: Mapping[str, JsonValue]) -> bool:
     return False
 
 
+_DIGESTS_BY_LENGTH = {32: "sha256", 48: "sha384", 64: "sha512"}
+
+
+def _related_resources(view: Credential) -> Check:
+    """Check ``relatedResource`` digests of the resources held offline.
+
+    vcid holds its bundled contexts byte for byte; a digest of one of them
+    that does not match fails. Resources vcid does not hold are not
+    fetched (the verifier stays offline) and are reported as unchecked.
+    """
+    name = "related_resource"
+    try:
+        resources = related_resources(view)
+    except VcidError as exc:
+        return Check.from_error(name, exc)
+    if not resources:
+        return Check.skipped(name, "no relatedResource")
+    held = 0
+    for index, resource in enumerate(resources):
+        data = bundled_context_bytes(resource.id)
+        if data is None:
+            continue
+        held += 1
+        try:
+            _check_digests(resource, data, f"relatedResource[{index}]")
+        except VcidError as exc:
+            return Check.from_error(name, exc)
+    if held == 0:
+        return Check.skipped(name, "no related resource is held offline")
+    unheld = len(resources) - held
+    detail = f"{held} digest{'s' if held > 1 else ''} match"
+    return Check.passed(name, detail + (f"; {unheld} not held offline" if unheld else ""))
+
+
+def _check_digests(resource: RelatedResource, data: bytes, path: str) -> None:
+    if resource.digest_sri is not None:
+        for token in resource.digest_sri.split():
+            algorithm, _, value = token.partition("?")[0].partition("-")
+            if algorithm not in _DIGESTS_BY_LENGTH.values():
+                raise DigestMismatch(f"{path}: digestSRI uses an unsupported hash")
+            try:
+                expected = base64.b64decode(value, validate=True)
+            except ValueError:
+                raise DigestMismatch(f"{path}: digestSRI is not valid base64") from None
+            if not hmac.compare_digest(hashlib.new(algorithm, data).digest(), expected):
+                raise DigestMismatch(f"{path}: digestSRI does not match the resource")
+    if resource.digest_multibase is not None:
+        digest = multibase_decode(resource.digest_multibase)
+        by_length = _DIGESTS_BY_LENGTH.get(len(digest))
+        if by_length is None or not hmac.compare_digest(
+            hashlib.new(by_length, data).digest(), digest
+        ):
+            raise DigestMismatch(f"{path}: digestMultibase does not match the resource")
+
+
 def _status(view: Credential) -> Check:
     if not view.status_entries:
         return Check.skipped("status", "the credential has no status entry")
@@ -339,6 +402,5 @@ def verify(
 __all__ = [
     "DEFAULT_CLOCK_SKEW",
     "CredentialVerifier",
-    "StatusUnchecked",
     "verify",
 ]

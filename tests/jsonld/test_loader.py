@@ -41,8 +41,10 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def fresh_bundle() -> object:
     """Clear the per-process bundle cache around a test that alters reading."""
     bundled_loader.cache_clear()
+    loader_module._bundled_files.cache_clear()
     yield
     bundled_loader.cache_clear()
+    loader_module._bundled_files.cache_clear()
 
 
 def test_index_lists_the_required_contexts() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from vcid.jsonld.loader import (
     DocumentLoader,
     StaticLoader,
+    bundled_context_bytes,
     bundled_loader,
     load_context_files,
     parse_context_option,
@@ -15,6 +16,7 @@ __all__ = [
     "DocumentLoader",
     "JsonLdProcessor",
     "StaticLoader",
+    "bundled_context_bytes",
     "bundled_loader",
     "load_context_files",
     "parse_context_option",

@@ -127,20 +127,13 @@ def _read_resource(name: str) -> bytes:
 
 
 @functools.cache
-def bundled_loader() -> StaticLoader:
-    """The loader of every context bundled with vcid (``contexts/index.json``).
-
-    Each file is checked against its recorded SHA-256 and parsed strictly,
-    once per process; the result is immutable and shared.
-
-    :raises DocumentLoadError: if a bundled file is missing, altered or
-        malformed (a broken installation).
-    """
+def _bundled_files() -> dict[str, bytes]:
+    """The bundled context files' bytes by URL, each checked against its sha256."""
     try:
         index = load_object(_read_resource(_INDEX_FILE))
     except (OSError, JSONParseError) as exc:
         raise DocumentLoadError(f"bundled context index unreadable: {exc}") from None
-    documents: dict[str, JsonObject] = {}
+    files: dict[str, bytes] = {}
     for url, entry in index.items():
         if not isinstance(entry, dict):
             raise DocumentLoadError(f"bundled context index entry {url!r} malformed")
@@ -153,6 +146,32 @@ def bundled_loader() -> StaticLoader:
             raise DocumentLoadError(f"bundled context {url!r} is missing") from None
         if hashlib.sha256(data).hexdigest() != digest.lower():
             raise DocumentLoadError(f"bundled context {url!r} does not match its recorded sha256")
+        files[url] = data
+    return files
+
+
+def bundled_context_bytes(url: str) -> bytes | None:
+    """The exact bytes of the bundled context at ``url``, or None if not bundled.
+
+    For checking ``relatedResource`` digests (VCDM 2.0 §5.3) offline.
+
+    :raises DocumentLoadError: if the bundled files are damaged.
+    """
+    return _bundled_files().get(url)
+
+
+@functools.cache
+def bundled_loader() -> StaticLoader:
+    """The loader of every context bundled with vcid (``contexts/index.json``).
+
+    Each file is checked against its recorded SHA-256 and parsed strictly,
+    once per process; the result is immutable and shared.
+
+    :raises DocumentLoadError: if a bundled file is missing, altered or
+        malformed (a broken installation).
+    """
+    documents: dict[str, JsonObject] = {}
+    for url, data in _bundled_files().items():
         try:
             documents[url] = load_object(data)
         except JSONParseError as exc:
