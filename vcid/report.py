@@ -24,6 +24,9 @@ class Outcome(enum.Enum):
     FAILED = "failed"
     INDETERMINATE = "indeterminate"
     SKIPPED = "skipped"
+    #: Genuine and current, but flagged for a person to look at (for
+    #: example a missing-child alert on the credential's status).
+    ALERT = "alert"
 
 
 class Verdict(enum.Enum):
@@ -32,6 +35,8 @@ class Verdict(enum.Enum):
     VALID = "valid"
     INVALID = "invalid"
     INDETERMINATE = "indeterminate"
+    #: Every check passed, but at least one raised an alert: refer to a person.
+    ALERT = "alert"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +81,19 @@ _MARKS = {
     Outcome.FAILED: "FAIL",
     Outcome.INDETERMINATE: "??  ",
     Outcome.SKIPPED: "--  ",
+    Outcome.ALERT: "WARN",
 }
 
 
 def fold(checks: Iterable[Check]) -> Verdict:
-    """Any failure makes INVALID; else any indeterminate makes INDETERMINATE."""
+    """Fold outcomes: failed > indeterminate > alert > valid."""
     outcomes = {check.outcome for check in checks}
     if Outcome.FAILED in outcomes:
         return Verdict.INVALID
     if Outcome.INDETERMINATE in outcomes:
         return Verdict.INDETERMINATE
+    if Outcome.ALERT in outcomes:
+        return Verdict.ALERT
     return Verdict.VALID
 
 
@@ -110,17 +118,21 @@ class VerificationReport:
             "a VerificationReport has no truth value: use report.verified or report.verdict"
         )
 
+    def alerts(self) -> tuple[Check, ...]:
+        """The checks that raised an alert."""
+        return tuple(c for c in self.checks if c.outcome is Outcome.ALERT)
+
     def failures(self) -> tuple[Check, ...]:
         """The checks that failed or could not decide."""
         return tuple(c for c in self.checks if c.outcome in (Outcome.FAILED, Outcome.INDETERMINATE))
 
     def raise_for_verdict(self) -> None:
-        """Raise the first failure as an exception unless the verdict is VALID.
+        """Raise the first failure unless the verdict is VALID or ALERT.
 
         :raises InvalidError: if the verdict is INVALID.
         :raises IndeterminateError: if the verdict is INDETERMINATE.
         """
-        if self.verdict is Verdict.VALID:
+        if self.verdict in (Verdict.VALID, Verdict.ALERT):
             return
         first = self.failures()[0]
         error_type = InvalidError if self.verdict is Verdict.INVALID else IndeterminateError
@@ -132,7 +144,7 @@ class VerificationReport:
         width = max((len(check.name) for check in self.checks), default=0)
         for check in self.checks:
             reason = check.detail
-            if check.outcome in (Outcome.FAILED, Outcome.INDETERMINATE):
+            if check.outcome in (Outcome.FAILED, Outcome.INDETERMINATE, Outcome.ALERT):
                 reason = f"{check.code}: {check.detail}"
             mark = _MARKS[check.outcome]
             lines.append(f"  {mark} {check.name.ljust(width)}  {reason}".rstrip())

@@ -18,6 +18,7 @@ import hashlib
 import hmac
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from vcid._json import JsonValue
 from vcid.did.resolver import default_resolver
@@ -55,6 +56,18 @@ _CONTEXT_CODES = frozenset({"UNDEFINED_TERM", "JSONLD_ERROR", "DOCUMENT_LOAD_ERR
 MAX_PRESENTED_CREDENTIALS = 64
 
 
+class StatusChecker(Protocol):
+    """Checks a credential's ``credentialStatus`` entries (revocation and so on).
+
+    Returns one or more checks named ``status`` or ``status[i]...``: failed
+    for revoked or suspended, ``alert`` for a flag a person must see (a
+    missing-child alert), indeterminate when a list cannot be had or is
+    stale. It must not raise for a bad credential or list.
+    """
+
+    def check_status(self, credential: Credential, *, now: datetime) -> tuple[Check, ...]: ...
+
+
 class CredentialVerifier:
     """Verifies credentials and presentations with one fixed environment.
 
@@ -69,6 +82,9 @@ class CredentialVerifier:
         only, in safe mode.
     :param allowed_suites: the cryptosuites accepted; None for all supported.
     :param max_clock_skew: tolerance for validity periods and proof expiry.
+    :param status_checker: checks ``credentialStatus`` entries; without one,
+        a credential that has a status entry is never ``valid`` (its
+        status check is indeterminate).
     """
 
     def __init__(
@@ -78,6 +94,7 @@ class CredentialVerifier:
         jsonld: JsonLdProcessor | None = None,
         allowed_suites: Collection[str] | None = None,
         max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
+        status_checker: StatusChecker | None = None,
     ) -> None:
         if not isinstance(max_clock_skew, timedelta) or max_clock_skew < timedelta(0):
             raise UsageError("max_clock_skew must be a non-negative timedelta")
@@ -92,6 +109,7 @@ class CredentialVerifier:
         self._jsonld = jsonld if jsonld is not None else JsonLdProcessor()
         self._allowed = None if allowed_suites is None else frozenset(allowed_suites)
         self._skew = max_clock_skew
+        self._status = status_checker
 
     @property
     def jsonld(self) -> JsonLdProcessor:
@@ -213,8 +231,18 @@ class CredentialVerifier:
         if view is not None:
             checks.append(self._validity(view, now))
             checks.append(_related_resources(view))
-            checks.append(_status(view))
+            checks.extend(self._status_checks(view, now))
         return checks
+
+    def _status_checks(self, view: Credential, now: datetime) -> tuple[Check, ...]:
+        if not view.status_entries:
+            return (Check.skipped("status", "the credential has no status entry"),)
+        if self._status is None:
+            error = StatusUnchecked(
+                "the credential has a status entry but no status checker is configured"
+            )
+            return (Check.from_error("status", error),)
+        return self._status.check_status(view, now=now)
 
     def _validity(self, view: Credential, now: datetime) -> Check:
         try:
@@ -361,13 +389,6 @@ def _check_digests(resource: RelatedResource, data: bytes, path: str) -> None:
             raise DigestMismatch(f"{path}: digestMultibase does not match the resource")
 
 
-def _status(view: Credential) -> Check:
-    if not view.status_entries:
-        return Check.skipped("status", "the credential has no status entry")
-    error = StatusUnchecked("the credential has a status entry but no status checker is configured")
-    return Check.from_error("status", error)
-
-
 _DEFAULT: CredentialVerifier | None = None
 
 
@@ -402,5 +423,6 @@ def verify(
 __all__ = [
     "DEFAULT_CLOCK_SKEW",
     "CredentialVerifier",
+    "StatusChecker",
     "verify",
 ]
