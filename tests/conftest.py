@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,15 @@ def vectors_dir() -> Path:
     if path is None:
         pytest.skip("spec vectors not found: place them at ../shared/vectors or set VCID_VECTORS")
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> Iterator[str]:
+    """A real, throwaway PostgreSQL server for this test session (per worker)."""
+    from tests.services import ServiceUnavailable, postgres_server  # noqa: PLC0415
+
+    try:
+        with postgres_server() as dsn:
+            yield dsn
+    except ServiceUnavailable as exc:
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
