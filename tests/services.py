@@ -70,22 +70,23 @@ def postgres_server() -> Iterator[str]:
     port = free_port()
     if os.geteuid() == 0:
         shutil.chown(folder, user="postgres")
-    run = lambda command: subprocess.run(  # noqa: E731
-        _as_postgres_user(command), capture_output=True, text=True, check=False, timeout=120
-    )
+
+    def run(command: list[str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            _as_postgres_user(command), capture_output=True, text=True, check=False, timeout=120
+        )
+
     try:
         result = run([str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "vcid"])
         if result.returncode != 0:
             raise ServiceUnavailable(f"initdb failed: {result.stderr.strip()[:200]}")
         options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
         log = folder / "server.log"
+        pg_ctl_start = ["-D", str(data), "-o", options, "-l", str(log), "-w", "-t", "60", "start"]
         # The server inherits pg_ctl's stdout: send it to a log file, never a
         # pipe, or waiting for pg_ctl would wait for the server to exit.
         started = subprocess.run(
-            _as_postgres_user(
-                [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log)]
-                + ["-w", "-t", "60", "start"]
-            ),
+            _as_postgres_user([str(binaries / "pg_ctl"), *pg_ctl_start]),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
