@@ -13,19 +13,33 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vcid.cli import core
+import importlib
+from types import ModuleType
+
 from vcid.cli._common import EXIT_USAGE, Parser
 from vcid.errors import VcidError
 
-#: The modules whose ``register(commands)`` adds a command group.
-COMMAND_GROUPS = (core,)
+#: The modules whose ``register(commands)`` adds a command group, in order.
+COMMAND_GROUPS = ("core", "registrar", "ledger", "status")
+
+
+def _group_modules() -> list[ModuleType]:
+    modules = []
+    for name in COMMAND_GROUPS:
+        qualified = f"vcid.cli.{name}"
+        try:
+            modules.append(importlib.import_module(qualified))
+        except ModuleNotFoundError as exc:
+            if exc.name != qualified:  # a real missing dependency, not a group
+                raise
+    return modules
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``vcid`` argument parser."""
     parser = Parser(prog="vcid", description=(__doc__ or "").splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for group in COMMAND_GROUPS:
+    for group in _group_modules():
         group.register(commands)
     return parser
 
