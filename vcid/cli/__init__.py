@@ -10,10 +10,9 @@ function.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
-
-import importlib
 from types import ModuleType
 
 from vcid.cli._common import EXIT_USAGE, Parser
