@@ -1,126 +1,48 @@
-"""Sign and verify throughput per cryptosuite, and presentation verification.
+"""Run vcid's benchmarks: ``python -m benchmarks [--quick] [GROUP ...]``.
 
-Prints operations per second on one core for a ~15-field birth credential,
-next to the JavaScript reference stack's figures (jsonld.js with the
-eddsa-rdfc-2022 cryptosuite, measured on the same kind of machine).
-``--quick`` runs each benchmark briefly (a smoke test for CI).
+Each ``benchmarks/bench_<group>.py`` module exposes ``run(quick) -> list of
+(name, value)`` (operations per second unless the name gives a unit) and may
+define ``REFERENCES`` (name -> reference figure, e.g. the JavaScript stack).
+``--quick`` is the smoke run CI uses so that benchmarks never break.
 """
 
 from __future__ import annotations
 
 import argparse
-import secrets
-import statistics
+import importlib
+import pkgutil
 import sys
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime
-
-from vcid._json import JsonObject
-from vcid.demo import sample_birth_credential
-from vcid.issuer import issue, present
-from vcid.keyfile import KeyFile
-from vcid.keys import KeyType
-from vcid.verifier import CredentialVerifier
-
-#: jsonld.js + eddsa-rdfc-2022, one core (from the project brief).
-JS_REFERENCE = {
-    "sign eddsa-rdfc-2022": 500.0,
-    "verify eddsa-rdfc-2022": 490.0,
-    "verify presentation (2 VCs, js)": 114.0,
-}
-
-CASES = [
-    ("eddsa-rdfc-2022", KeyType.ED25519),
-    ("eddsa-jcs-2022", KeyType.ED25519),
-    ("ecdsa-rdfc-2019", KeyType.P256),
-    ("ecdsa-rdfc-2019", KeyType.P384),
-    ("ecdsa-jcs-2019", KeyType.P256),
-]
-NOW = datetime(2026, 6, 1, tzinfo=UTC)
+from pathlib import Path
 
 
-def measure(action: Callable[[], object], seconds: float, rounds: int) -> float:
-    """Median operations per second over ``rounds`` batches of ~``seconds``."""
-    action()  # warm caches
-    count = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(count):
-            action()
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds / 4 or count >= 1 << 20:
-            break
-        count *= 2
-    rates = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(count):
-            action()
-        rates.append(count / (time.perf_counter() - start))
-    return statistics.median(rates)
-
-
-def run(seconds: float, rounds: int) -> list[tuple[str, float]]:
-    results: list[tuple[str, float]] = []
-    verifier = CredentialVerifier()
-    for suite, key_type in CASES:
-        registrar = KeyFile.generate(key_type)
-        parent = KeyFile.generate(KeyType.ED25519)
-        unsigned = sample_birth_credential(registrar.controller, parent.controller)
-        label = f"{suite} ({key_type.value})" if suite.startswith("ecdsa") else suite
-
-        def sign(u: JsonObject = unsigned, k: KeyFile = registrar, s: str = suite) -> object:
-            return issue(u, key=k, cryptosuite=s)
-
-        signed = issue(unsigned, key=registrar, cryptosuite=suite)
-        report = verifier.verify_credential(signed, now=NOW)
-        if not report.verified:
-            sys.exit(f"benchmark credential does not verify:\n{report.to_text()}")
-
-        def check(d: JsonObject = signed) -> object:
-            return verifier.verify_credential(d, now=NOW)
-
-        results.append((f"sign {label}", measure(sign, seconds, rounds)))
-        results.append((f"verify {label}", measure(check, seconds, rounds)))
-
-    registrar = KeyFile.generate(KeyType.ED25519)
-    holder = KeyFile.generate(KeyType.ED25519)
-    credentials = []
-    for given_name in ("Amara", "Chidi", "Ife"):
-        document = sample_birth_credential(registrar.controller, holder.controller)
-        subject = dict(document["credentialSubject"])  # type: ignore[arg-type]
-        subject["givenName"] = given_name
-        document["credentialSubject"] = subject
-        credentials.append(issue(document, key=registrar))
-    challenge = secrets.token_urlsafe(16)
-    presentation = present(credentials, key=holder, challenge=challenge)
-
-    def check_presentation() -> object:
-        return verifier.verify_presentation(presentation, challenge=challenge, now=NOW)
-
-    if not verifier.verify_presentation(presentation, challenge=challenge, now=NOW).verified:
-        sys.exit("benchmark presentation does not verify")
-    results.append(
-        (
-            "verify presentation (3 VCs, eddsa-rdfc-2022)",
-            measure(check_presentation, seconds, rounds),
-        )
+def groups() -> list[str]:
+    """The benchmark groups, from the ``bench_*.py`` files beside this one."""
+    folder = str(Path(__file__).parent)
+    return sorted(
+        info.name.removeprefix("bench_")
+        for info in pkgutil.iter_modules([folder])
+        if info.name.startswith("bench_")
     )
-    return results
 
 
 def main(argv: list[str] | None = None) -> int:
+    available = groups()
     parser = argparse.ArgumentParser(prog="benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke run for CI")
+    parser.add_argument("group", nargs="*", help=f"some of: {', '.join(available)}")
     args = parser.parse_args(argv)
-    seconds, rounds = (0.05, 1) if args.quick else (1.0, 5)
-    print(f"{'benchmark':<48} {'ops/s':>9}  {'JS reference':>12}")
-    for name, rate in run(seconds, rounds):
-        reference = JS_REFERENCE.get(name)
-        ref = f"{reference:>12.0f}" if reference else f"{'':>12}"
-        print(f"{name:<48} {rate:>9.0f}  {ref}")
-    print(f"{'verify presentation (2 VCs) - JS reference':<48} {'':>9}  {114:>12}")
+    unknown = sorted(set(args.group) - set(available))
+    if unknown:
+        parser.error(f"unknown benchmark group(s): {', '.join(unknown)}")
+    chosen = args.group or available
+    print(f"{'benchmark':<56} {'value':>12}  {'reference':>10}")
+    for name in chosen:
+        module = importlib.import_module(f"benchmarks.bench_{name}")
+        references: dict[str, float] = getattr(module, "REFERENCES", {})
+        for label, value in module.run(args.quick):
+            reference = references.get(label)
+            ref = f"{reference:>10.0f}" if reference is not None else ""
+            print(f"{label:<56} {value:>12,.1f}  {ref}".rstrip(), flush=True)
     return 0
 
 
