@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from vcid.cli._common import EXIT_USAGE, Parser
 from vcid.errors import VcidError
+
+#: Exit code for a bug in vcid (BSD sysexits EX_SOFTWARE).
+EXIT_INTERNAL = 70
 
 #: The modules whose ``register(commands)`` adds a command group, in order.
 COMMAND_GROUPS = ("core", "registrar", "ledger", "status")
@@ -54,6 +58,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("vcid: interrupted\n")
         return EXIT_USAGE
+    except Exception as exc:
+        # A bug, not bad input: one line without the message (it could carry
+        # document data); VCID_DEBUG=1 shows the traceback.
+        if os.environ.get("VCID_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"vcid: internal error ({type(exc).__name__}); run with VCID_DEBUG=1 for details\n"
+        )
+        return EXIT_INTERNAL
     return code
 
 
