@@ -238,3 +238,23 @@ def test_vector_key_pair_works_with_key(vectors_dir: Path) -> None:
     result = vcid("issue", "--key", str(key), "-", stdin=json.dumps(document))
     assert result.returncode == 0, result.stderr
     assert vcid("verify", "-", stdin=result.stdout).returncode == 0
+
+
+def test_internal_error_is_one_line_without_details(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug gives exit 70 and one line that does not repeat the exception's message."""
+    import vcid.cli.core  # noqa: PLC0415
+
+    def broken(args: object, out: object) -> int:
+        raise RuntimeError("Amara Okafor 2019-04-12")
+
+    monkeypatch.setattr(vcid.cli.core, "_did_resolve", broken)
+    monkeypatch.delenv("VCID_DEBUG", raising=False)
+    from vcid.cli import main  # noqa: PLC0415
+
+    assert main(["did", "resolve", "did:key:z6Mk"]) == 70
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "RuntimeError" in err
+    assert "Amara" not in err
