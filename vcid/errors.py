@@ -41,6 +41,30 @@ class UnsupportedError(UsageError):
     code = "UNSUPPORTED"
 
 
+class PassphraseRequired(UsageError):
+    """A key file is encrypted and no passphrase was given for it."""
+
+    code = "PASSPHRASE_REQUIRED"
+
+
+class WrongPassphrase(UsageError):
+    """An encrypted key file could not be decrypted with the given passphrase."""
+
+    code = "WRONG_PASSPHRASE"
+
+
+class StatusNotAllocated(UsageError):
+    """A credential id has no status entry (for that purpose) in the status store."""
+
+    code = "STATUS_NOT_ALLOCATED"
+
+
+class StatusTransitionError(UsageError):
+    """A status change that is not allowed (revocation is permanent)."""
+
+    code = "STATUS_TRANSITION"
+
+
 # --- decision reached: invalid ----------------------------------------------
 
 
@@ -170,6 +194,166 @@ class DigestMismatch(InvalidError):
     code = "DIGEST_MISMATCH"
 
 
+class StatusListError(MalformedInputError):
+    """A status list or its encoding is malformed (Bitstring Status List §3)."""
+
+    code = "STATUS_LIST_INVALID"
+
+
+class StatusListLengthError(StatusListError):
+    """A status list is shorter than the minimum of 131,072 entries (STATUS_LIST_LENGTH_ERROR)."""
+
+    code = "STATUS_LIST_LENGTH"
+
+
+class StatusRangeError(StatusListError):
+    """A status entry's index lies outside its status list (RANGE_ERROR)."""
+
+    code = "STATUS_RANGE"
+
+
+class StatusEntryError(MalformedInputError):
+    """A ``BitstringStatusListEntry`` breaks a rule of Bitstring Status List §2.1."""
+
+    code = "STATUS_ENTRY_INVALID"
+
+
+class StatusListUnverified(InvalidError):
+    """A status list credential's proof does not verify (STATUS_VERIFICATION_ERROR)."""
+
+    code = "STATUS_LIST_UNVERIFIED"
+
+
+class StatusIssuerMismatch(InvalidError):
+    """A status list was not issued by the credential's issuer."""
+
+    code = "STATUS_ISSUER_MISMATCH"
+
+
+class StatusPurposeMismatch(InvalidError):
+    """A status list's ``statusPurpose`` does not include the entry's purpose."""
+
+    code = "STATUS_PURPOSE_MISMATCH"
+
+
+class StatusListExpired(InvalidError):
+    """A status list credential is past its ``validUntil``."""
+
+    code = "STATUS_LIST_EXPIRED"
+
+
+class StatusListNotYetValid(InvalidError):
+    """A status list credential's ``validFrom`` is in the future."""
+
+    code = "STATUS_LIST_NOT_YET_VALID"
+
+
+class Revoked(InvalidError):
+    """The credential has been revoked (permanently)."""
+
+    code = "REVOKED"
+
+
+class Suspended(InvalidError):
+    """The credential is suspended (it may be reinstated)."""
+
+    code = "SUSPENDED"
+
+
+class AnchorRejected(InvalidError):
+    """The anchoring contract refused an anchor (a tree size that does not grow,
+    a duplicate tree head)."""
+
+    code = "ANCHOR_REJECTED"
+
+
+class AnchorMismatch(InvalidError):
+    """An anchor reference does not match the checkpoint it is said to anchor."""
+
+    code = "ANCHOR_MISMATCH"
+
+
+class LedgerFormatError(MalformedInputError):
+    """A malformed log entry, signed note, checkpoint or receipt (C2SP signed-note)."""
+
+    code = "INVALID_LEDGER_DATA"
+
+
+class InvalidInclusionProof(InvalidError):
+    """A Merkle inclusion proof does not lead to the root (RFC 9162 §2.1.3.2)."""
+
+    code = "INVALID_INCLUSION_PROOF"
+
+
+class InvalidConsistencyProof(InvalidError):
+    """A Merkle consistency proof does not join the two roots (RFC 9162 §2.1.4.2)."""
+
+    code = "INVALID_CONSISTENCY_PROOF"
+
+
+class LogInconsistent(InvalidError):
+    """Two checkpoints of one log cannot both be true: a fork or a shrunk tree."""
+
+    code = "LOG_INCONSISTENT"
+
+
+class LeafMismatch(InvalidError):
+    """A log leaf does not commit to the credential it is said to record."""
+
+    code = "LEAF_MISMATCH"
+
+
+class CredentialDataError(DataModelError):
+    """A credential builder was given bad data (a future birth date, an unknown
+    country code). ``field`` is the credential's property path, ``rule`` the
+    rule broken; the message is ``"field: rule"`` and never carries the value."""
+
+    code = "CREDENTIAL_DATA"
+
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}" if field else rule)
+        self.field = field
+        self.rule = rule
+
+    def __reduce__(self) -> tuple[type[CredentialDataError], tuple[str, str]]:
+        return (type(self), (self.field, self.rule))
+
+
+class SchemaViolation(InvalidError):
+    """A credential breaks a JSON Schema it names (VCDM 2.0 §5.4). ``field``
+    is the property path, ``rule`` the schema keyword broken; the message
+    never carries the value."""
+
+    code = "SCHEMA_VIOLATION"
+
+    def __init__(self, field: str, rule: str, *, more: int = 0) -> None:
+        text = f"{field}: {rule}" if field else rule
+        super().__init__(text + (f" (and {more} more)" if more else ""))
+        self.field = field
+        self.rule = rule
+        self.more = more
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_schema_violation, (self.field, self.rule, self.more))
+
+
+def _rebuild_schema_violation(field: str, rule: str, more: int) -> SchemaViolation:
+    return SchemaViolation(field, rule, more=more)
+
+
+class RegistrationRowError(MalformedInputError):
+    """A row of a registration batch cannot be read (a missing column, a value
+    that is not a date). The message names the column, never its value."""
+
+    code = "INVALID_REGISTRATION_ROW"
+
+
+class DuplicateRegistration(RegistrationRowError):
+    """A batch row repeats a registration number already issued in that batch."""
+
+    code = "DUPLICATE_REGISTRATION"
+
+
 # --- no decision reached ----------------------------------------------------
 
 
@@ -203,3 +387,39 @@ class StatusUnchecked(IndeterminateError):
     """A credential has a status entry but no status checker was configured."""
 
     code = "STATUS_UNCHECKED"
+
+
+class StatusListUnavailable(IndeterminateError):
+    """A status list could not be fetched (STATUS_RETRIEVAL_ERROR)."""
+
+    code = "STATUS_LIST_UNAVAILABLE"
+
+
+class StatusListStale(IndeterminateError):
+    """The only status list at hand is older than the verifier accepts."""
+
+    code = "STATUS_LIST_STALE"
+
+
+class AnchorError(IndeterminateError):
+    """An anchor could not be written or read (node unreachable, chain error)."""
+
+    code = "ANCHOR_ERROR"
+
+
+class LogEntryNotFound(IndeterminateError):
+    """A commitment is not in the log, or no checkpoint covers it yet."""
+
+    code = "LOG_ENTRY_NOT_FOUND"
+
+
+class AnchorNotFinal(IndeterminateError):
+    """A checkpoint is not anchored yet, or its anchor is not final."""
+
+    code = "ANCHOR_NOT_FINAL"
+
+
+class LedgerUnavailable(IndeterminateError):
+    """A log store could not be read or written (locked, disk or connection error)."""
+
+    code = "LEDGER_UNAVAILABLE"

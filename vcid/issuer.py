@@ -18,6 +18,7 @@ from vcid.jsonld import JsonLdProcessor
 from vcid.keys import KeyType, Signer
 from vcid.model import validate_credential, validate_presentation
 from vcid.proofs import ProofOptions, add_proof, get_suite
+from vcid.schema import validate_credential_schemas
 
 #: The cryptosuite used for each key type when the caller names none.
 DEFAULT_SUITES: Final = {
@@ -110,6 +111,7 @@ def issue(
     :param jsonld: the JSON-LD processor (its loader decides which contexts
         may be used); defaults to the bundled contexts.
     :raises DataModelError: if the credential breaks a data model rule.
+    :raises SchemaViolation: if it breaks a bundled JSON Schema it names.
     :raises UndefinedTermError: if a term is not defined by the contexts.
     :raises DocumentLoadError: if a context is not available offline.
     :raises UsageError: if the issuer is not the key's controller, or for an
@@ -118,6 +120,7 @@ def issue(
     if not isinstance(credential, Mapping):
         raise UsageError("credential must be a JSON object")
     view = validate_credential(credential)
+    validate_credential_schemas(credential)
     if view.issuer_id != key.controller:
         raise UsageError("the credential's issuer is not the controller of the signing key")
     return _sign(

@@ -48,6 +48,7 @@ from vcid.proofs import (
 )
 from vcid.proofs.engine import VerificationMethodResolver
 from vcid.report import Check, Outcome, VerificationReport
+from vcid.schema import validate_credential_schemas
 
 DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 #: Codes that mean a JSON-LD context problem found while canonicalizing.
@@ -216,6 +217,8 @@ class CredentialVerifier:
             checks.append(Check.passed("data_model", f"VC {view.version}"))
         except DataModelError as exc:
             checks.append(Check.from_error("data_model", exc))
+        if view is not None:
+            checks.append(_schema_check(credential, view))
         issuer = view.issuer_id if view is not None else _raw_issuer(credential)
         proof_checks = verify_proofs(
             credential,
@@ -332,6 +335,21 @@ def _has_rdfc_proof(document: Mapping[str, JsonValue]) -> bool:
             if isinstance(suite, str) and suite.endswith(("-rdfc-2022", "-rdfc-2019")):
                 return True
     return False
+
+
+def _schema_check(credential: Mapping[str, JsonValue], view: Credential) -> Check:
+    """Validate against every bundled JSON Schema the credential names (never fetched)."""
+    if not view.schemas:
+        return Check.skipped("schema", "no credentialSchema")
+    try:
+        checked = validate_credential_schemas(credential)
+    except VcidError as exc:
+        return Check.from_error("schema", exc)
+    if not checked:
+        return Check.skipped("schema", "no named schema is bundled: not checked (offline)")
+    unchecked = len(view.schemas) - len(checked)
+    detail = "checked " + ", ".join(checked)
+    return Check.passed("schema", detail + (f"; {unchecked} not bundled" if unchecked else ""))
 
 
 _DIGESTS_BY_LENGTH = {32: "sha256", 48: "sha384", 64: "sha512"}
