@@ -1,0 +1,230 @@
+"""Status commands for registrar operators: ``vcid status ...``.
+
+``allocate`` gives a credential id its status entries; ``revoke``,
+``suspend``, ``reinstate``, ``flag-missing`` and ``clear-flag`` change a
+credential's status (each signs a new version of the list it touches);
+``publish`` writes the signed lists to a folder; ``show`` prints a
+credential's status; ``serve`` serves a published folder over HTTP(S) on
+127.0.0.1, as a border post's local mirror. The store is an SQLite file
+(``--db``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ssl
+from collections.abc import Callable
+from functools import partial
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TextIO
+
+from vcid.cli._common import EXIT_OK, Parser, Subcommands, datetime_option, print_json
+from vcid.cli._keys import read_key_option
+from vcid.errors import UsageError
+from vcid.status import (
+    STATUS_PURPOSES,
+    StatusAction,
+    StatusListAllocator,
+    StatusRegistry,
+    open_sqlite_store,
+)
+from vcid.status.registry import credential_status, export_path
+
+_ACTIONS = {
+    "revoke": (StatusAction.REVOKE, "revoke a credential (permanent)"),
+    "suspend": (StatusAction.SUSPEND, "suspend a credential"),
+    "reinstate": (StatusAction.REINSTATE, "lift a credential's suspension"),
+    "flag-missing": (
+        StatusAction.FLAG_MISSING,
+        "flag a credential's child as reported missing (an alert at borders)",
+    ),
+    "clear-flag": (StatusAction.CLEAR_FLAG, "clear a missing-child flag"),
+}
+#: The largest file ``serve`` sends.
+_MAX_SERVED_BYTES = 32 * 1024 * 1024
+
+
+def _registry(args: argparse.Namespace) -> StatusRegistry:
+    key = read_key_option(args.key)
+    store = open_sqlite_store(args.db)
+    return StatusRegistry(store, key=key, base_url=args.base_url)
+
+
+def _change(action: StatusAction, args: argparse.Namespace, out: TextIO) -> int:
+    now = datetime_option(args.now, "--now")
+    registry = _registry(args)
+    change = registry.apply([(args.credential_id, action)], now=now)[0]
+    version = change.version
+    print_json(
+        {
+            "credentialId": change.credential_id,
+            "action": args.command_name,
+            "changed": change.changed,
+            "statusListCredential": change.list_url,
+            "version": None if version is None else version.version,
+            "commitment": None if version is None else version.commitment.hex(),
+        },
+        out,
+    )
+    return EXIT_OK
+
+
+def _allocate(args: argparse.Namespace, out: TextIO) -> int:
+    store = open_sqlite_store(args.db)
+    purposes = tuple(args.purpose) if args.purpose else ("revocation", "suspension", "message")
+    allocator = StatusListAllocator(store, base_url=args.base_url, purposes=purposes)
+    print_json(list(allocator.allocate(args.credential_id)), out)
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, out: TextIO) -> int:
+    store = open_sqlite_store(args.db, create=False)
+    try:
+        print_json(credential_status(store, args.credential_id).to_json(), out)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _publish(args: argparse.Namespace, out: TextIO) -> int:
+    now = datetime_option(args.now, "--now")
+    registry = _registry(args)
+    for path in registry.export(args.out, now=now):
+        out.write(f"{path}\n")
+    return EXIT_OK
+
+
+def _handler(root: Path) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "vcid-status"
+        sys_version = ""
+
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            try:
+                relative = export_path("https://mirror.invalid" + path, "https://mirror.invalid")
+            except UsageError:
+                self._send(404, b"not found\n", "text/plain")
+                return
+            target = root.joinpath(*relative.parts)
+            target = target.with_name(target.name + ".json")
+            try:
+                with target.open("rb") as handle:
+                    body = handle.read(_MAX_SERVED_BYTES + 1)
+            except OSError:
+                self._send(404, b"not found\n", "text/plain")
+                return
+            if len(body) > _MAX_SERVED_BYTES:
+                self._send(500, b"list too large\n", "text/plain")
+                return
+            self._send(200, body, "application/vc+ld+json")
+
+        def _send(self, status: int, body: bytes, media_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", media_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return  # no request log: it would record which lists a post fetched, and when
+
+    return Handler
+
+
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    root = Path(args.dir)
+    if not root.is_dir():
+        raise UsageError(f"no such folder: {args.dir}")
+    if (args.cert is None) != (args.key is None):
+        raise UsageError("--cert and --key go together")
+    if not 0 <= args.port <= 65535:
+        raise UsageError("--port must be from 0 to 65535")
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", args.port), _handler(root))
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror}") from None
+    scheme = "http"
+    if args.cert is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        try:
+            context.load_cert_chain(args.cert, args.key)
+        except (OSError, ssl.SSLError):
+            server.server_close()
+            raise UsageError("cannot read the TLS certificate or key") from None
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    out.write(f"serving {root} at {scheme}://127.0.0.1:{server.server_address[1]}/\n")
+    out.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
+def _with_name(
+    name: str, handler: Callable[[argparse.Namespace, TextIO], int]
+) -> Callable[[argparse.Namespace, TextIO], int]:
+    def run(args: argparse.Namespace, out: TextIO) -> int:
+        args.command_name = name
+        return handler(args, out)
+
+    return run
+
+
+def register(commands: Subcommands) -> None:
+    """Add ``vcid status ...`` to the ``vcid`` command."""
+    group = commands.add_parser(
+        "status", help="revoke, suspend, flag and publish status lists (registrar)"
+    )
+    sub = group.add_subparsers(dest="status_command", required=True, parser_class=Parser)
+
+    def store_options(parser: argparse.ArgumentParser, *, signing: bool) -> None:
+        parser.add_argument("--db", required=True, help="the SQLite status store")
+        if signing:
+            parser.add_argument("--key", required=True, help="the issuer's key file")
+            parser.add_argument(
+                "--base-url", required=True, help="the URL the lists are published under"
+            )
+            parser.add_argument("--now", help="the time of the change (default: now)")
+
+    for name, (action, text) in _ACTIONS.items():
+        parser = sub.add_parser(name, help=text)
+        parser.add_argument("credential_id", help="the credential's id")
+        store_options(parser, signing=True)
+        parser.set_defaults(handler=_with_name(name, partial(_change, action)))
+
+    allocate = sub.add_parser("allocate", help="give a credential id its status entries")
+    allocate.add_argument("credential_id")
+    allocate.add_argument("--db", required=True, help="the SQLite status store")
+    allocate.add_argument("--base-url", required=True, help="the URL lists are published under")
+    allocate.add_argument(
+        "--purpose", action="append", choices=STATUS_PURPOSES, help="a purpose (repeatable)"
+    )
+    allocate.set_defaults(handler=_with_name("allocate", _allocate))
+
+    publish = sub.add_parser("publish", help="sign and export the current lists to a folder")
+    store_options(publish, signing=True)
+    publish.add_argument("--out", required=True, help="the folder to write the lists to")
+    publish.set_defaults(handler=_with_name("publish", _publish))
+
+    show = sub.add_parser("show", help="print a credential's current status")
+    show.add_argument("credential_id")
+    show.add_argument("--db", required=True, help="the SQLite status store")
+    show.set_defaults(handler=_with_name("show", _show))
+
+    serve = sub.add_parser("serve", help="serve a published folder on 127.0.0.1")
+    serve.add_argument("--dir", required=True, help="the folder written by publish")
+    serve.add_argument("--port", type=int, default=8443, help="the port (0: any free port)")
+    serve.add_argument("--cert", help="TLS certificate chain (PEM); without it, plain HTTP")
+    serve.add_argument("--key", help="TLS private key (PEM)")
+    serve.set_defaults(handler=_with_name("serve", _serve))
+
+
+__all__ = ["register"]
