@@ -6,6 +6,7 @@ import base64
 import copy
 import hashlib
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +17,10 @@ from vcid.demo import SAMPLE_CONTEXT
 from vcid.errors import UsageError
 from vcid.issuer import create_presentation, issue, present, sign_presentation
 from vcid.jsonld import bundled_context_bytes
+from vcid.ledger import SQLiteLog, credential_commitment, receipt_for
 from vcid.proofs import ProofOptions, add_proof
 from vcid.report import VerificationReport
+from vcid.verifier import ReceiptPolicy
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 CREATED = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -443,3 +446,31 @@ def test_presentation_missing_challenge_fails(
     )
     report = verifier.verify_presentation(forged, challenge="c-123", now=NOW)
     assert failed(report) == {"presentation.proof[0].challenge": "CHALLENGE_MISMATCH"}
+
+
+# --- transparency-log receipts ---------------------------------------------------
+
+
+def test_receipt_is_checked_when_presented(
+    verifier: CredentialVerifier, credential: JsonObject, registrar: KeyFile, tmp_path: Path
+) -> None:
+    """A receipt from the issuer's log adds passing ledger checks; a forged one fails."""
+    log = SQLiteLog(tmp_path / "log.db", origin="registry.example/births")
+    log.append_credential(credential_commitment(credential), issued_at=CREATED)
+    log.checkpoint(registrar.signer, now=CREATED + timedelta(hours=1))
+    receipt = receipt_for(log, credential_commitment(credential)).to_json()
+    report = verifier.verify_credential(credential, now=NOW, receipt=receipt)
+    assert report.verdict is Verdict.VALID, report.to_text()
+    names = {c.name for c in report.checks}
+    assert {"ledger.inclusion", "ledger.checkpoint_signature"} <= names
+
+    other = issue(unsigned(registrar.controller), key=registrar)
+    report = verifier.verify_credential(other, now=NOW, receipt=receipt)
+    assert failed(report).get("ledger.leaf") is not None
+
+
+def test_receipt_required_by_policy(credential: JsonObject) -> None:
+    """A verifier that requires receipts fails a credential presented without one."""
+    strict = CredentialVerifier(receipts=ReceiptPolicy(required=True))
+    report = strict.verify_credential(credential, now=NOW)
+    assert failed(report) == {"ledger.receipt": "INVALID_PROOF"}

@@ -16,23 +16,28 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from vcid._json import JsonValue
+from vcid.did.document import DIDDocument, VerificationMethod
 from vcid.did.resolver import default_resolver
 from vcid.encoding import multibase_decode
 from vcid.errors import (
     DataModelError,
     DigestMismatch,
     Expired,
+    InvalidProof,
     NotYetValid,
     StatusUnchecked,
     UsageError,
     VcidError,
 )
 from vcid.jsonld import JsonLdProcessor, bundled_context_bytes
+from vcid.ledger import SignedCheckpoint, check_receipt
+from vcid.ledger.receipt import AnchorReader
 from vcid.model import (
     Credential,
     RelatedResource,
@@ -46,7 +51,6 @@ from vcid.proofs import (
     get_suite,
     verify_proofs,
 )
-from vcid.proofs.engine import VerificationMethodResolver
 from vcid.report import Check, Outcome, VerificationReport
 from vcid.schema import validate_credential_schemas
 
@@ -69,6 +73,35 @@ class StatusChecker(Protocol):
     def check_status(self, credential: Credential, *, now: datetime) -> tuple[Check, ...]: ...
 
 
+class Resolver(Protocol):
+    """What the verifier needs from DID resolution (a ``ResolverRegistry``)."""
+
+    def resolve_verification_method(
+        self, vm_url: str, *, relationship: str
+    ) -> VerificationMethod: ...
+
+    def resolve_document(self, did: str) -> DIDDocument: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReceiptPolicy:
+    """How the verifier treats transparency-log receipts (issue 4).
+
+    :param required: a credential without a receipt fails ``ledger.receipt``.
+    :param trusted_checkpoints: checkpoints the verifier already holds; a
+        receipt must be consistent with them (no fork, no shrunk tree).
+    :param consistency: gives RFC 9162 consistency proofs between two sizes
+        (from the log, or a synced cache); needed to prove growth.
+    :param anchor_reader: reads on-chain anchors (online or a synced cache);
+        without one, ``ledger.anchor`` is skipped.
+    """
+
+    required: bool = False
+    trusted_checkpoints: tuple[SignedCheckpoint, ...] = ()
+    consistency: Callable[[int, int], Sequence[bytes]] | None = None
+    anchor_reader: AnchorReader | None = None
+
+
 class CredentialVerifier:
     """Verifies credentials and presentations with one fixed environment.
 
@@ -86,16 +119,19 @@ class CredentialVerifier:
     :param status_checker: checks ``credentialStatus`` entries; without one,
         a credential that has a status entry is never ``valid`` (its
         status check is indeterminate).
+    :param receipts: how log receipts are checked when presented (and
+        whether one is required); by default they are checked when given.
     """
 
     def __init__(
         self,
         *,
-        resolver: VerificationMethodResolver | None = None,
+        resolver: Resolver | None = None,
         jsonld: JsonLdProcessor | None = None,
         allowed_suites: Collection[str] | None = None,
         max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
         status_checker: StatusChecker | None = None,
+        receipts: ReceiptPolicy | None = None,
     ) -> None:
         if not isinstance(max_clock_skew, timedelta) or max_clock_skew < timedelta(0):
             raise UsageError("max_clock_skew must be a non-negative timedelta")
@@ -104,31 +140,37 @@ class CredentialVerifier:
                 raise UsageError("allowed_suites must be a collection of names")
             for name in allowed_suites:
                 get_suite(name)  # raises UnsupportedError for unknown names
-        self._resolver: VerificationMethodResolver = (
-            resolver if resolver is not None else default_resolver()
-        )
+        self._resolver: Resolver = resolver if resolver is not None else default_resolver()
         self._jsonld = jsonld if jsonld is not None else JsonLdProcessor()
         self._allowed = None if allowed_suites is None else frozenset(allowed_suites)
         self._skew = max_clock_skew
         self._status = status_checker
+        self._receipts = receipts if receipts is not None else ReceiptPolicy()
 
     @property
     def jsonld(self) -> JsonLdProcessor:
         return self._jsonld
 
     def verify_credential(
-        self, credential: Mapping[str, JsonValue], *, now: datetime | None = None
+        self,
+        credential: Mapping[str, JsonValue],
+        *,
+        now: datetime | None = None,
+        receipt: Mapping[str, object] | None = None,
     ) -> VerificationReport:
         """Verify one credential.
 
         :param credential: the secured credential as parsed JSON.
         :param now: the verification time (aware); defaults to the clock.
+        :param receipt: the credential's transparency-log receipt, if one was
+            presented (``VcidLogReceipt/v1`` JSON).
         :raises UsageError: for a naive ``now`` or a non-object credential.
         """
         moment = _moment(now)
         if not isinstance(credential, Mapping):
             raise UsageError("credential must be a JSON object")
-        return VerificationReport("credential", tuple(self._credential_checks(credential, moment)))
+        checks = self._credential_checks(credential, moment, receipt)
+        return VerificationReport("credential", tuple(checks))
 
     def verify_presentation(
         self,
@@ -137,6 +179,7 @@ class CredentialVerifier:
         challenge: str | None,
         domain: str | None = None,
         now: datetime | None = None,
+        receipts: Mapping[str, Mapping[str, object]] | None = None,
     ) -> VerificationReport:
         """Verify a presentation's own proof, then every credential in it.
 
@@ -146,6 +189,8 @@ class CredentialVerifier:
             protection is the caller's business.
         :param domain: the verifier's domain, required in the proof if given.
         :param now: the verification time (aware); defaults to the clock.
+        :param receipts: transparency-log receipts presented with the
+            credentials, keyed by credential ``id``.
         :raises UsageError: for misuse (naive ``now``, non-object input).
         """
         moment = _moment(now)
@@ -209,7 +254,12 @@ class CredentialVerifier:
 
     # --- steps ------------------------------------------------------------
 
-    def _credential_checks(self, credential: Mapping[str, JsonValue], now: datetime) -> list[Check]:
+    def _credential_checks(
+        self,
+        credential: Mapping[str, JsonValue],
+        now: datetime,
+        receipt: Mapping[str, object] | None = None,
+    ) -> list[Check]:
         checks: list[Check] = []
         view: Credential | None = None
         try:
@@ -235,7 +285,33 @@ class CredentialVerifier:
             checks.append(self._validity(view, now))
             checks.append(_related_resources(view))
             checks.extend(self._status_checks(view, now))
+            checks.extend(self._receipt_checks(credential, view, receipt, now))
         return checks
+
+    def _receipt_checks(
+        self,
+        credential: Mapping[str, JsonValue],
+        view: Credential,
+        receipt: Mapping[str, object] | None,
+        now: datetime,
+    ) -> tuple[Check, ...]:
+        policy = self._receipts
+        if receipt is None:
+            if policy.required:
+                missing = InvalidProof("a transparency-log receipt is required but none was given")
+                return (Check.from_error("ledger.receipt", missing),)
+            return ()
+        return check_receipt(
+            credential,
+            receipt,
+            resolver=self._resolver,
+            issuer=view.issuer_id,
+            trusted_checkpoints=policy.trusted_checkpoints,
+            consistency=policy.consistency,
+            anchor_reader=policy.anchor_reader,
+            now=now,
+            max_clock_skew=self._skew,
+        )
 
     def _status_checks(self, view: Credential, now: datetime) -> tuple[Check, ...]:
         if not view.status_entries:
@@ -441,6 +517,8 @@ def verify(
 __all__ = [
     "DEFAULT_CLOCK_SKEW",
     "CredentialVerifier",
+    "ReceiptPolicy",
+    "Resolver",
     "StatusChecker",
     "verify",
 ]
