@@ -13,6 +13,7 @@ import pytest
 
 from vcid import CredentialVerifier, KeyFile, KeyType, Outcome, Verdict
 from vcid._json import JsonObject
+from vcid.canon.jcs import canonicalize as jcs_canonicalize
 from vcid.demo import SAMPLE_CONTEXT
 from vcid.errors import UsageError
 from vcid.issuer import create_presentation, issue, present, sign_presentation
@@ -474,3 +475,34 @@ def test_receipt_required_by_policy(credential: JsonObject) -> None:
     strict = CredentialVerifier(receipts=ReceiptPolicy(required=True))
     report = strict.verify_credential(credential, now=NOW)
     assert failed(report) == {"ledger.receipt": "INVALID_PROOF"}
+
+
+def test_presented_credentials_are_linked_by_digest(
+    verifier: CredentialVerifier, registrar: KeyFile, parent: KeyFile
+) -> None:
+    """A relatedResource digest of a credential presented alongside is checked."""
+    birth = issue(
+        unsigned(registrar.controller, id="urn:uuid:6f1d2c3b-0000-4000-8000-000000000001"),
+        key=registrar,
+    )
+    other = issue(
+        unsigned(
+            registrar.controller,
+            id="urn:uuid:6f1d2c3b-0000-4000-8000-000000000001",
+            validFrom="2026-01-06T09:00:00Z",
+        ),
+        key=registrar,
+    )
+    digest = "u" + base64.urlsafe_b64encode(
+        hashlib.sha256(jcs_canonicalize(birth)).digest()
+    ).decode().rstrip("=")
+    link = {"id": birth["id"], "digestMultibase": digest}
+    guardianship = issue(unsigned(registrar.controller, relatedResource=[link]), key=registrar)
+
+    vp = present([birth, guardianship], key=parent, challenge="c-1")
+    report = verifier.verify_presentation(vp, challenge="c-1", now=NOW)
+    assert report.verdict is Verdict.VALID, report.to_text()
+
+    swapped = present([other, guardianship], key=parent, challenge="c-1")
+    report = verifier.verify_presentation(swapped, challenge="c-1", now=NOW)
+    assert failed(report) == {"credential[1].related_resource": "DIGEST_MISMATCH"}

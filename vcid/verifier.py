@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from vcid._json import JsonValue
+from vcid.canon.jcs import canonicalize as jcs_canonicalize
 from vcid.did.document import DIDDocument, VerificationMethod
 from vcid.did.resolver import default_resolver
 from vcid.encoding import multibase_decode
@@ -235,8 +236,14 @@ class CredentialVerifier:
                 )
             )
         checks.append(_context_check("presentation.context", proof_checks))
-        for index, item in enumerate(_embedded_credentials(presentation)):
-            checks.extend(_prefixed(f"credential[{index}].", self._credential_checks(item, moment)))
+        held = receipts or {}
+        embedded = _embedded_credentials(presentation)
+        linked = _linkable(embedded)
+        for index, item in enumerate(embedded):
+            credential_id = item.get("id")
+            receipt = held.get(credential_id) if isinstance(credential_id, str) else None
+            item_checks = self._credential_checks(item, moment, receipt, linked)
+            checks.extend(_prefixed(f"credential[{index}].", item_checks))
         return VerificationReport("presentation", tuple(checks))
 
     def verify(
@@ -259,6 +266,7 @@ class CredentialVerifier:
         credential: Mapping[str, JsonValue],
         now: datetime,
         receipt: Mapping[str, object] | None = None,
+        linked: Mapping[str, Mapping[str, JsonValue]] | None = None,
     ) -> list[Check]:
         checks: list[Check] = []
         view: Credential | None = None
@@ -283,7 +291,7 @@ class CredentialVerifier:
         checks.append(_context_check("context", proof_checks, credential, self._jsonld))
         if view is not None:
             checks.append(self._validity(view, now))
-            checks.append(_related_resources(view))
+            checks.append(_related_resources(view, linked or {}))
             checks.extend(self._status_checks(view, now))
             checks.extend(self._receipt_checks(credential, view, receipt, now))
         return checks
@@ -431,12 +439,44 @@ def _schema_check(credential: Mapping[str, JsonValue], view: Credential) -> Chec
 _DIGESTS_BY_LENGTH = {32: "sha256", 48: "sha384", 64: "sha512"}
 
 
-def _related_resources(view: Credential) -> Check:
+def _linkable(
+    credentials: Sequence[Mapping[str, JsonValue]],
+) -> dict[str, Mapping[str, JsonValue]]:
+    """The presented credentials by ``id``, for ``relatedResource`` links."""
+    by_id: dict[str, Mapping[str, JsonValue]] = {}
+    for credential in credentials:
+        credential_id = credential.get("id")
+        if isinstance(credential_id, str):
+            by_id.setdefault(credential_id, credential)
+    return by_id
+
+
+def _held_bytes(resource_id: str, linked: Mapping[str, Mapping[str, JsonValue]]) -> bytes | None:
+    """The bytes a digest of ``resource_id`` covers, if the verifier holds them.
+
+    A bundled context is held byte for byte; a credential presented alongside
+    is held as its RFC 8785 (JCS) form, the form vcid's builders digest.
+    """
+    data = bundled_context_bytes(resource_id)
+    if data is not None:
+        return data
+    credential = linked.get(resource_id)
+    if credential is None:
+        return None
+    try:
+        return jcs_canonicalize(credential)
+    except VcidError:
+        return None
+
+
+def _related_resources(view: Credential, linked: Mapping[str, Mapping[str, JsonValue]]) -> Check:
     """Check ``relatedResource`` digests of the resources held offline.
 
-    vcid holds its bundled contexts byte for byte; a digest of one of them
-    that does not match fails. Resources vcid does not hold are not
-    fetched (the verifier stays offline) and are reported as unchecked.
+    vcid holds its bundled contexts byte for byte, and in a presentation the
+    other credentials presented with this one (so a guardianship credential's
+    link to the birth credential is checked); a digest that does not match
+    fails. Resources vcid does not hold are not fetched (the verifier stays
+    offline) and are reported as unchecked.
     """
     name = "related_resource"
     try:
@@ -447,7 +487,7 @@ def _related_resources(view: Credential) -> Check:
         return Check.skipped(name, "no relatedResource")
     held = 0
     for index, resource in enumerate(resources):
-        data = bundled_context_bytes(resource.id)
+        data = _held_bytes(resource.id, linked)
         if data is None:
             continue
         held += 1
