@@ -83,7 +83,7 @@ def _sign(
     processor = _jsonld(jsonld)
     suite = _suite(cryptosuite, key)
     if get_suite(suite).canonicalization == "jcs":
-        processor.expand(document)  # JCS never expands; check the terms here
+        processor.check(document)  # JCS never expands; check the terms here
     return add_proof(document, signer=key.signer, suite=suite, options=options, jsonld=processor)
 
 

@@ -404,7 +404,7 @@ def _context_check(
     if document is None or jsonld is None or _has_rdfc_proof(document):
         return Check.passed(name, "checked while canonicalizing")
     try:
-        jsonld.expand({k: v for k, v in document.items() if k != "proof"})
+        jsonld.check({k: v for k, v in document.items() if k != "proof"})
     except VcidError as exc:
         return Check.from_error(name, exc)
     return Check.passed(name)

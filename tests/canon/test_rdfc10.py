@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from itertools import permutations
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,8 @@ SUITE_IDS = [
 ]
 
 P = IRI("http://example.com/p")
+XSD = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def _algorithm(entry: dict[str, Any]) -> rdfc10.HashAlgorithm:
@@ -395,3 +398,127 @@ def test_idempotent(dataset: Dataset) -> None:
     }
     assert set(first.issued) == used
     assert sorted(first.issued.values()) == sorted(f"c14n{i}" for i in range(len(used)))
+
+
+# --- plain-data input (canonicalize_raw) ------------------------------------------
+
+
+def _raw(dataset: Dataset) -> list[rdfc10.RawQuad]:
+    def node(term: Any) -> str | None:
+        if term is None:
+            return None
+        if isinstance(term, BlankNode):
+            return f"_:{term.label}"
+        return str(term.value)
+
+    def obj(term: Any) -> str | rdfc10.RawLiteral:
+        if isinstance(term, Literal):
+            return (term.lexical, term.datatype, term.language)
+        value = node(term)
+        assert value is not None
+        return value
+
+    return [
+        (node(q.subject) or "", q.predicate.value, obj(q.object), node(q.graph)) for q in dataset
+    ]
+
+
+def test_raw_input_on_the_rdf_canon_suite(
+    rdf_canon_dir: Path, rdf_canon_manifest: dict[str, dict[str, Any]]
+) -> None:
+    for test_id in SUITE_IDS:
+        entry = rdf_canon_manifest[test_id]
+        if entry["type"] == "rdfc:RDFC10NegativeEvalTest":
+            dataset = nquads.parse((rdf_canon_dir / entry["action"]).read_text("utf-8"))
+            with pytest.raises(CanonicalizationLimitError):
+                rdfc10.canonicalize_raw(_raw(dataset))
+            continue
+        dataset = nquads.parse((rdf_canon_dir / entry["action"]).read_text("utf-8"))
+        algorithm = _algorithm(entry)
+        expected = canonicalize(dataset, hash_algorithm=algorithm)
+        result = rdfc10.canonicalize_raw(_raw(dataset), hash_algorithm=algorithm)
+        assert result == expected, test_id
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dataset=_datasets)
+def test_raw_input_equals_term_input(dataset: Dataset) -> None:
+    expected = canonicalize(dataset, max_deep_iterations=GENEROUS)
+    assert rdfc10.canonicalize_raw(_raw(dataset), max_deep_iterations=GENEROUS) == expected
+
+
+@pytest.mark.parametrize(
+    "quad",
+    [
+        ("urn:s", "urn:p", "urn:with space", None),
+        ("urn:s", "urn:p", ("bad \ud800 surrogate", XSD, None), None),
+        ("urn:s", "urn:p", ("x", XSD, "not a tag"), None),
+        ("urn:s", "urn:p", ("x", RDF_LANG, None), None),
+        ("urn:s", "urn:p", ("x", "urn:dt"), None),
+        ("urn:s", 5, "urn:o", None),
+        ("urn:s", "urn:p", "urn:o", 5),
+        ("urn:s", "urn:p", "urn:o"),
+        "<urn:a> <urn:b> <urn:c> .",
+        (["urn:s"], "urn:p", "urn:o", None),
+        ("urn:s", ["urn:p"], "urn:o", None),
+        ("urn:s", "urn:p", ["urn:o"], None),
+        ("urn:s", "urn:p", "urn:o", ["urn:g"]),
+    ],
+)
+def test_bad_raw_quads_raise(quad: Any) -> None:
+    with pytest.raises(CanonicalizationError):
+        rdfc10.canonicalize_raw([quad])
+
+
+# --- repeated related blank nodes (each distinct permutation once) -------------------
+
+
+def _twin_graphs(properties: int) -> Dataset:
+    """Two named graphs, each holding an identical anonymous node (a presentation
+    of two credentials with the same subject): the graph name is related to the
+    node once per quad."""
+    dataset: Dataset = []
+    for graph in ("g1", "g2"):
+        dataset.append(Quad(IRI("urn:vp"), P, BlankNode(graph)))
+        dataset.append(Quad(IRI(f"urn:{graph}"), P, BlankNode(f"{graph}s"), BlankNode(graph)))
+        for index in range(properties):
+            dataset.append(
+                Quad(BlankNode(f"{graph}s"), IRI(f"urn:p{index}"), Literal("v"), BlankNode(graph))
+            )
+    return dataset
+
+
+def _all_permutations(items: list[str]) -> Any:
+    return permutations(sorted(items))
+
+
+def test_repeated_related_nodes_are_cheap() -> None:
+    started = time.perf_counter()
+    result = canonicalize(_twin_graphs(12))  # 13! orderings of one repeated node before
+    assert time.perf_counter() - started < 0.5
+    assert sorted(result.issued.values()) == [f"c14n{i}" for i in range(4)]
+
+
+def test_distinct_permutations_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    dataset = _twin_graphs(5)
+    fast = canonicalize(dataset)
+    monkeypatch.setattr(rdfc10, "_distinct_permutations", _all_permutations)
+    assert canonicalize(dataset, max_work=10**7) == fast
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dataset=_datasets)
+def test_distinct_permutations_match_all_permutations(dataset: Dataset) -> None:
+    fast = canonicalize(dataset, max_deep_iterations=GENEROUS)
+    original = rdfc10._distinct_permutations
+    rdfc10._distinct_permutations = _all_permutations
+    try:
+        assert canonicalize(dataset, max_deep_iterations=GENEROUS, max_work=10**7) == fast
+    finally:
+        rdfc10._distinct_permutations = original
+
+
+@given(items=st.lists(st.sampled_from("abcd"), max_size=6))
+def test_distinct_permutations_order(items: list[str]) -> None:
+    expected = list(dict.fromkeys(permutations(sorted(items))))
+    assert list(rdfc10._distinct_permutations(items)) == expected

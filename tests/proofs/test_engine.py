@@ -22,7 +22,6 @@ from vcid.proofs import (
     add_proof,
     verify_proofs,
 )
-from vcid.rdf import Dataset
 from vcid.report import Check, Outcome, Verdict, fold
 
 SUITE_KEYS = [
@@ -187,14 +186,14 @@ def test_document_is_canonicalized_once_per_set(
     sign: Sign,
     resolver: ResolverRegistry,
 ) -> None:
-    """Proofs of a set share one RDF conversion of the document."""
+    """Proofs of a set share one canonicalization of the document."""
 
     class Counting(JsonLdProcessor):
         calls = 0
 
-        def to_rdf(self, document: Any) -> Dataset:
+        def canonical_nquads(self, document: Any, *, hash_algorithm: Any = "sha256") -> str:
             Counting.calls += 1
-            return super().to_rdf(document)
+            return super().canonical_nquads(document, hash_algorithm=hash_algorithm)
 
     first = sign(
         helpers.credential("https://issuer.example"),

@@ -19,7 +19,7 @@ credentials) the N-degree machinery is never entered.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import permutations
 from typing import Final, Literal, TypeAlias
@@ -41,6 +41,13 @@ from vcid.rdf import Literal as RdfLiteral
 _needs_escape: Final = LITERAL_SPECIAL.search
 
 HashAlgorithm: TypeAlias = Literal["sha256", "sha384"]
+
+#: A literal as plain data: lexical form, datatype IRI, language tag or None.
+RawLiteral: TypeAlias = tuple[str, str, str | None]
+#: A quad as plain data (no term objects): subject, predicate, object, graph.
+#: Subjects, objects and graph names are IRIs or ``_:label`` blank nodes;
+#: objects may also be :data:`RawLiteral`; the default graph is None.
+RawQuad: TypeAlias = tuple[str, str, "str | RawLiteral", str | None]
 
 MAX_RECURSION_DEPTH: Final = 400
 """The deepest chain of nested Hash N-Degree Quads calls allowed."""
@@ -293,10 +300,45 @@ class _Canonicalizer:
             )
 
     def _permutations(self, blank_nodes: list[str]) -> Iterator[tuple[str, ...]]:
-        """Every permutation of ``blank_nodes``, each counted as work."""
-        for permutation in permutations(sorted(blank_nodes)):
+        """Every distinct permutation of ``blank_nodes``, each counted as work.
+
+        The list may name one blank node several times (a graph name, once
+        per quad in its graph). Permutations that are equal as sequences give
+        equal paths and issuers in step 5.4, and the first of equal paths is
+        kept, so visiting each distinct sequence once, in the same (sorted,
+        lexicographic) order, gives the same result as visiting all ``n!``.
+        """
+        for permutation in _distinct_permutations(blank_nodes):
             self._spend()
             yield permutation
+
+
+def _distinct_permutations(items: list[str]) -> Iterator[tuple[str, ...]]:
+    """Distinct permutations in lexicographic order (``itertools.permutations``
+    of the sorted list, with repeated sequences left out)."""
+    if len(set(items)) == len(items):
+        return permutations(sorted(items))
+    return _multiset_permutations(items)
+
+
+def _multiset_permutations(items: list[str]) -> Iterator[tuple[str, ...]]:
+    """:func:`_distinct_permutations` for a list with repeated items."""
+    sequence = sorted(items)
+    size = len(sequence)
+    while True:
+        yield tuple(sequence)
+        # The next permutation: the rightmost ascent, swapped with the
+        # smallest larger item after it, then the tail reversed.
+        i = size - 2
+        while i >= 0 and sequence[i] >= sequence[i + 1]:
+            i -= 1
+        if i < 0:
+            return
+        j = size - 1
+        while sequence[j] <= sequence[i]:
+            j -= 1
+        sequence[i], sequence[j] = sequence[j], sequence[i]
+        sequence[i + 1 :] = sequence[:i:-1]
 
 
 def _worse(path: str, chosen_path: str) -> bool:
@@ -447,6 +489,112 @@ def _records(dataset: Dataset) -> list[_Record]:
     return list(records.values())
 
 
+# Serialized predicate and datatype IRIs (vocabulary, never a credential's
+# data), shared by all calls; bounded.
+_VOCABULARY: dict[str, str] = {}
+_MAX_VOCABULARY: Final = 4096
+_MAX_VOCABULARY_IRI: Final = 512
+
+
+def _vocabulary_iri(value: object) -> str:
+    if type(value) is not str:
+        raise CanonicalizationError("an IRI must be a string")
+    text = serialize_iri(value)
+    if len(value) <= _MAX_VOCABULARY_IRI:
+        if len(_VOCABULARY) >= _MAX_VOCABULARY:
+            _VOCABULARY.clear()
+        _VOCABULARY[value] = text
+    return text
+
+
+def _raw_records(quads: Iterable[RawQuad]) -> list[_Record]:
+    """:func:`_records` for quads given as plain data (see :data:`RawQuad`)."""
+    iris: dict[str, str] = {}
+    vocabulary = _VOCABULARY
+
+    def iri(value: object) -> str:
+        if type(value) is not str:
+            raise CanonicalizationError("an IRI must be a string")
+        text = iris.get(value)
+        if text is None:
+            text = iris[value] = serialize_iri(value)
+        return text
+
+    def literal(term: object) -> str:
+        if type(term) is not tuple or len(term) != 3:
+            raise CanonicalizationError("a quad holds something that is not an RDF term")
+        lexical, datatype, language = term
+        if language is None and type(lexical) is str:
+            if _needs_escape(lexical) is not None:
+                lexical = escape_literal(lexical)
+            if datatype == XSD_STRING:
+                return f'"{lexical}"'
+            if datatype != RDF_LANG_STRING:
+                return f'"{lexical}"^^{vocabulary.get(datatype) or _vocabulary_iri(datatype)}'
+        return serialize_literal(RdfLiteral(*term))
+
+    records: dict[tuple[tuple[str, ...], tuple[str, ...]], _Record] = {}
+    for quad in quads:
+        if type(quad) is not tuple or len(quad) != 4:
+            raise CanonicalizationError("a dataset holds something that is not a quad")
+        subject, predicate, obj, graph = quad
+        p_text = (vocabulary.get(predicate) if type(predicate) is str else None) or (
+            _vocabulary_iri(predicate)
+        )
+        key: tuple[tuple[str, ...], tuple[str, ...]]
+        graph_label: str | None = None
+        if graph is None:
+            end = " .\n"
+        elif type(graph) is str and graph[:2] == "_:":
+            end = ""
+            graph_label = graph[2:]
+        else:
+            end = f" {iri(graph)} .\n"
+        if type(obj) is str:
+            if obj[:2] == "_:":
+                obj_label: str | None = obj[2:]
+                o_text = ""
+            else:
+                obj_label = None
+                o_text = iris.get(obj) or iri(obj)
+        else:
+            obj_label = None
+            o_text = literal(obj)
+        if type(subject) is str and subject[:2] == "_:":
+            label = subject[2:]
+            if obj_label is not None:
+                if graph_label is None:
+                    key = (("", f" {p_text} ", end), (label, obj_label))
+                    positions = "so"
+                else:
+                    key = (("", f" {p_text} ", " ", " .\n"), (label, obj_label, graph_label))
+                    positions = "sog"
+            elif graph_label is None:
+                key = (("", f" {p_text} {o_text}{end}"), (label,))
+                positions = "s"
+            else:
+                key = (("", f" {p_text} {o_text} ", " .\n"), (label, graph_label))
+                positions = "sg"
+        else:
+            head = (iris.get(subject) if type(subject) is str else None) or iri(subject)
+            if obj_label is not None:
+                if graph_label is None:
+                    key = ((f"{head} {p_text} ", end), (obj_label,))
+                    positions = "o"
+                else:
+                    key = ((f"{head} {p_text} ", " ", " .\n"), (obj_label, graph_label))
+                    positions = "og"
+            elif graph_label is None:
+                key = ((f"{head} {p_text} {o_text}{end}",), ())
+                positions = ""
+            else:
+                key = ((f"{head} {p_text} {o_text} ", " .\n"), (graph_label,))
+                positions = "g"
+        if key not in records:
+            records[key] = (key[0], key[1], positions, p_text)
+    return list(records.values())
+
+
 def canonicalize(
     dataset: Dataset,
     *,
@@ -467,12 +615,49 @@ def canonicalize(
     :raises CanonicalizationLimitError: if a work limit is exceeded.
     :raises UnsupportedError: for an unknown hash algorithm.
     """
+    hash_fn = _check_options(hash_algorithm, max_deep_iterations)
+    return _canonicalize(_records(dataset), hash_fn, max_deep_iterations, max_work)
+
+
+def canonicalize_raw(
+    quads: Iterable[RawQuad],
+    *,
+    hash_algorithm: HashAlgorithm = "sha256",
+    max_deep_iterations: int | None = None,
+    max_work: int = DEFAULT_MAX_WORK,
+) -> CanonicalDataset:
+    """:func:`canonicalize` for quads given as plain data (:data:`RawQuad`).
+
+    The fast path for producers that never build term objects (such as
+    :mod:`vcid.jsonld`'s compiled conversion). Same options, same result and
+    same errors as :func:`canonicalize` on the equivalent dataset.
+
+    :raises CanonicalizationError: if a quad or term cannot be serialized.
+    :raises CanonicalizationLimitError: if a work limit is exceeded.
+    :raises UnsupportedError: for an unknown hash algorithm.
+    """
+    hash_fn = _check_options(hash_algorithm, max_deep_iterations)
+    return _canonicalize(_raw_records(quads), hash_fn, max_deep_iterations, max_work)
+
+
+def _check_options(
+    hash_algorithm: str, max_deep_iterations: int | None
+) -> Callable[[bytes], hashlib._Hash]:
     hash_fn = _HASHES.get(hash_algorithm)
     if hash_fn is None:
         raise UnsupportedError("RDFC-1.0 hash algorithm must be sha256 or sha384")
     if max_deep_iterations is not None and max_deep_iterations < 0:
         raise UnsupportedError("max_deep_iterations must not be negative")
-    records = _records(dataset)
+    return hash_fn
+
+
+def _canonicalize(
+    records: list[_Record],
+    hash_fn: Callable[[bytes], hashlib._Hash],
+    max_deep_iterations: int | None,
+    max_work: int,
+) -> CanonicalDataset:
+    """§4.4.3 steps 1-7 over serialized records."""
     # Step 1: the canonicalization state.
     state = _Canonicalizer(hash_fn, max_work)
     # Step 2: the blank node to quads map.
@@ -557,6 +742,9 @@ __all__ = [
     "CanonicalDataset",
     "HashAlgorithm",
     "IdentifierIssuer",
+    "RawLiteral",
+    "RawQuad",
     "canonical_nquads",
     "canonicalize",
+    "canonicalize_raw",
 ]

@@ -10,7 +10,11 @@ and Deserialize JSON-LD to RDF (§8.2) with pyld 3.3, plus what vcid needs:
 * safe mode (default) refuses documents that expansion would silently
   change (:mod:`vcid.jsonld.safe`), raising :class:`UndefinedTermError`;
 * the result is a :data:`vcid.rdf.Dataset` for :mod:`vcid.canon` to
-  canonicalize (RDFC-1.0); ``rdfDirection`` is unset, as Data Integrity uses.
+  canonicalize (RDFC-1.0); ``rdfDirection`` is unset, as Data Integrity uses;
+* in safe mode, documents in the common subset take a compiled fast path
+  (:mod:`vcid.jsonld.fast`) that gives the same quads; anything else, and
+  every document the fast path cannot prove valid, takes pyld's path, which
+  returns the result or raises the error.
 
 The caller's document is never modified: pyld's ``expand`` works on a deep
 copy of its input.
@@ -27,8 +31,10 @@ from pyld.identifier_issuer import IdentifierIssuer
 from pyld.jsonld import JsonLdError
 
 from vcid._json import JsonValue
+from vcid.canon.rdfc10 import HashAlgorithm, RawQuad, canonical_nquads, canonicalize_raw
 from vcid.errors import JSONLDError, UndefinedTermError, UsageError, VcidError
 from vcid.jsonld.cache import BoundedResolver, ContextCache, LoaderAdapter
+from vcid.jsonld.fast import RDF_TYPE, FastPath
 from vcid.jsonld.loader import DocumentLoader, bundled_loader
 from vcid.jsonld.safe import SafeModeViolation, StrictPyld
 from vcid.rdf import IRI, BlankNode, Dataset, Graph, Literal, Object, Quad, Subject
@@ -43,7 +49,7 @@ class JsonLdProcessor:
     should be long-lived: their context cache is what makes them fast.
     """
 
-    __slots__ = ("_cache", "_loader", "_lock", "_pyld", "_safe")
+    __slots__ = ("_cache", "_fast", "_loader", "_lock", "_pyld", "_safe")
 
     def __init__(
         self,
@@ -51,10 +57,15 @@ class JsonLdProcessor:
         *,
         safe: bool = True,
         cache_size: int = 128,
+        fast: bool = True,
     ) -> None:
         """:param loader: where contexts come from; default: bundled only.
+            Its documents are treated as immutable: each URL's context is
+            processed once and reused.
         :param safe: refuse documents that expansion would silently change.
         :param cache_size: resolved contexts kept (least recently used go).
+        :param fast: use the compiled fast path (safe mode only) where it
+            applies; ``False`` always runs pyld (for comparison and tests).
         :raises UsageError: if ``cache_size`` is below 1.
         """
         if cache_size < 1:
@@ -64,6 +75,7 @@ class JsonLdProcessor:
         self._cache = ContextCache(cache_size)
         self._pyld = StrictPyld(safe=safe)
         self._lock = threading.RLock()
+        self._fast = FastPath(self._pyld, self._options, self._loader) if safe and fast else None
 
     @property
     def safe(self) -> bool:
@@ -98,11 +110,24 @@ class JsonLdProcessor:
             expanded: list[JsonValue] = self._pyld.expand(source, self._options())
         return expanded
 
+    def check(self, document: Mapping[str, JsonValue]) -> None:
+        """Raise exactly what :meth:`expand` would raise, without expanding.
+
+        For callers that need only the safe-mode verdict (JCS suites): the
+        fast path answers for documents it covers, pyld for the rest.
+
+        :param document: a JSON-LD object (not modified).
+        :raises: as :meth:`expand`.
+        """
+        source = _as_dict(document)
+        if self._fast_quads(source) is None:
+            self.expand(source)
+
     def to_rdf(self, document: Mapping[str, JsonValue]) -> Dataset:
         """Convert a JSON-LD document to an RDF dataset (JSON-LD 1.1 API §8.2).
 
         Blank nodes keep pyld's labels (``b0``, ``b1`` ...); quads come graph
-        by graph, default graph first.
+        by graph, default graph first, without duplicates.
 
         :param document: a JSON-LD object (not modified).
         :raises UsageError: if ``document`` is not a mapping.
@@ -112,6 +137,39 @@ class JsonLdProcessor:
         :raises JSONLDError: for any other invalid JSON-LD.
         """
         source = _as_dict(document)
+        quads = self._fast_quads(source)
+        if quads is not None:
+            return _dataset_from_raw(quads)
+        return self._general_to_rdf(source)
+
+    def canonical_nquads(
+        self,
+        document: Mapping[str, JsonValue],
+        *,
+        hash_algorithm: HashAlgorithm = "sha256",
+    ) -> str:
+        """The RDFC-1.0 canonical N-Quads of a JSON-LD document (§8.2, RDFC-1.0 §4.4).
+
+        The same text as ``canonical_nquads(self.to_rdf(document))``, without
+        building term objects when the fast path applies.
+
+        :param document: a JSON-LD object (not modified).
+        :param hash_algorithm: RDFC-1.0's internal hash (``sha256`` or ``sha384``).
+        :raises: as :meth:`to_rdf`, and as :func:`vcid.canon.rdfc10.canonicalize`.
+        """
+        source = _as_dict(document)
+        quads = self._fast_quads(source)
+        if quads is not None:
+            return canonicalize_raw(quads, hash_algorithm=hash_algorithm).nquads
+        return canonical_nquads(self._general_to_rdf(source), hash_algorithm=hash_algorithm)
+
+    def _fast_quads(self, source: dict[str, JsonValue]) -> list[RawQuad] | None:
+        if self._fast is None:
+            return None
+        with self._lock:
+            return self._fast.quads(source)
+
+    def _general_to_rdf(self, source: dict[str, JsonValue]) -> Dataset:
         with self._lock, _translated():
             options = self._options()
             options["produceGeneralizedRdf"] = True
@@ -166,7 +224,7 @@ def _from_pyld(exc: JsonLdError) -> VcidError:
 
 def _to_dataset(raw: Mapping[str, list[dict[str, dict[str, str]]]], *, safe: bool) -> Dataset:
     dataset: Dataset = []
-    append = dataset.append
+    seen: set[Quad] = set()
     for graph_name, triples in raw.items():
         graph: Graph = None if graph_name == "@default" else _resource(graph_name)
         for triple in triples:
@@ -178,7 +236,46 @@ def _to_dataset(raw: Mapping[str, list[dict[str, dict[str, str]]]], *, safe: boo
                     )
                 continue
             subject: Subject = _resource(triple["subject"]["value"])
-            append(Quad(subject, IRI(predicate["value"]), _object(triple["object"]), graph))
+            quad = Quad(subject, IRI(predicate["value"]), _object(triple["object"]), graph)
+            if quad not in seen:  # e.g. "x" and {"@value": "x", "@type": xsd:string}
+                seen.add(quad)
+                dataset.append(quad)
+    return dataset
+
+
+def _dataset_key(quad: RawQuad) -> tuple[str, str, str]:
+    """pyld's order: graphs (default first), subjects, then ``@type`` and properties."""
+    graph = quad[3]
+    predicate = quad[1]
+    return (
+        "@default" if graph is None else graph,
+        quad[0],
+        "@type" if predicate == RDF_TYPE else predicate,
+    )
+
+
+def _dataset_from_raw(quads: list[RawQuad]) -> Dataset:
+    """The fast path's quads as a dataset, in the general path's order."""
+    dataset: Dataset = []
+    append = dataset.append
+    terms: dict[str, IRI | BlankNode] = {}
+    seen: set[RawQuad] = set()
+    for quad in sorted(quads, key=_dataset_key):
+        if quad in seen:
+            continue
+        seen.add(quad)
+        subject, predicate, obj, graph = quad
+        s = terms.get(subject) or terms.setdefault(subject, _resource(subject))
+        p = terms.get(predicate) or terms.setdefault(predicate, IRI(predicate))
+        o: Object
+        if type(obj) is str:
+            o = terms.get(obj) or terms.setdefault(obj, _resource(obj))
+        else:
+            o = Literal(*obj)
+        g: Graph = None
+        if graph is not None:
+            g = terms.get(graph) or terms.setdefault(graph, _resource(graph))
+        append(Quad(s, p, o, g))  # type: ignore[arg-type]
     return dataset
 
 

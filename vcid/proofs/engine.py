@@ -26,7 +26,6 @@ from typing import Final, Protocol
 
 from vcid._json import JsonObject, JsonValue
 from vcid.canon import jcs
-from vcid.canon.rdfc10 import canonical_nquads
 from vcid.did.document import VerificationMethod
 from vcid.encoding import multibase_decode, multibase_encode
 from vcid.errors import (
@@ -273,8 +272,7 @@ class _Transformer:
         """The canonical bytes of ``value`` (RDFC-1.0 N-Quads or JCS)."""
         if method == "jcs":
             return jcs.canonicalize(value)
-        dataset = self.jsonld.to_rdf(value)
-        return canonical_nquads(dataset).encode("utf-8")
+        return self.jsonld.canonical_nquads(value).encode("utf-8")
 
     def document_hash(
         self,
