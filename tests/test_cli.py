@@ -10,16 +10,21 @@ from pathlib import Path
 
 import pytest
 
-ENV = {**os.environ, "PYTHONWARNINGS": "ignore"}
+PASSPHRASE = "correct horse battery staple"
+#: The key files these tests make are encrypted; the passphrase comes from the environment.
+ENV = {**os.environ, "PYTHONWARNINGS": "ignore", "VCID_KEY_PASSPHRASE": PASSPHRASE}
+NO_PASSPHRASE_ENV = {k: v for k, v in ENV.items() if k != "VCID_KEY_PASSPHRASE"}
 
 
-def vcid(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def vcid(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "vcid.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=ENV,
+        env=ENV if env is None else env,
         timeout=120,
         check=False,
     )
@@ -50,15 +55,123 @@ def keys(workdir: Path) -> dict[str, Path]:
     return paths
 
 
-def test_key_file_is_private_and_multikey(keys: dict[str, Path]) -> None:
-    """`key generate` writes an owner-only Multikey file with a did:key controller."""
+def test_key_file_is_private_and_encrypted(keys: dict[str, Path]) -> None:
+    """`key generate` writes an owner-only encrypted key file with a did:key controller."""
     path = keys["registrar"]
     assert path.stat().st_mode & 0o077 == 0
     document = json.loads(path.read_text())
-    assert document["type"] == "Multikey"
+    assert document["type"] == "EncryptedMultikey"
     assert document["controller"].startswith("did:key:z6Mk")
     assert document["id"] == f"{document['controller']}#{document['controller'][8:]}"
+    assert document["encryptedPrivateKeyPem"].startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert "secretKeyMultibase" not in document
+    assert PASSPHRASE not in path.read_text()
+
+
+def test_key_generate_plaintext_is_explicit(workdir: Path) -> None:
+    """--plaintext writes a Multikey file without asking for a passphrase."""
+    path = workdir / "plain.key"
+    result = vcid("key", "generate", "--plaintext", "--out", str(path), env=NO_PASSPHRASE_ENV)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(path.read_text())
+    assert document["type"] == "Multikey"
     assert document["secretKeyMultibase"].startswith("z")
+    issued = vcid(
+        "issue", "--key", str(path), "-", stdin=json.dumps(CREDENTIAL), env=NO_PASSPHRASE_ENV
+    )
+    assert issued.returncode == 0, issued.stderr
+
+
+def test_key_generate_without_passphrase_source_exits_2(workdir: Path) -> None:
+    """No VCID_KEY_PASSPHRASE and no terminal: exit 2, one line, no file written."""
+    path = workdir / "nopass.key"
+    result = vcid("key", "generate", "--out", str(path), env=NO_PASSPHRASE_ENV)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "VCID_KEY_PASSPHRASE" in result.stderr
+    assert not path.exists()
+    empty = vcid("key", "generate", "--out", str(path), env={**ENV, "VCID_KEY_PASSPHRASE": ""})
+    assert empty.returncode == 2
+    assert not path.exists()
+
+
+def test_encrypted_key_option_needs_the_passphrase(keys: dict[str, Path]) -> None:
+    """--key with an encrypted file: no passphrase source or a wrong one is exit 2, one line."""
+    stdin = json.dumps(CREDENTIAL)
+    missing = vcid(
+        "issue", "--key", str(keys["registrar"]), "-", stdin=stdin, env=NO_PASSPHRASE_ENV
+    )
+    assert missing.returncode == 2
+    assert len(missing.stderr.strip().splitlines()) == 1
+    assert "VCID_KEY_PASSPHRASE" in missing.stderr
+    wrong_env = {**ENV, "VCID_KEY_PASSPHRASE": "not the passphrase"}
+    wrong = vcid("issue", "--key", str(keys["registrar"]), "-", stdin=stdin, env=wrong_env)
+    assert wrong.returncode == 2
+    assert len(wrong.stderr.strip().splitlines()) == 1
+    assert "passphrase" in wrong.stderr
+    assert "not the passphrase" not in wrong.stderr
+    assert keys["registrar"].name in wrong.stderr
+
+
+def _run_on_terminal(args: list[str], answers: list[str]) -> tuple[int, str]:
+    """Run the CLI with a pseudo-terminal as stdin/stderr, typing ``answers`` at its prompts."""
+    import pty  # noqa: PLC0415
+    import select  # noqa: PLC0415
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vcid.cli", *args],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=NO_PASSPHRASE_ENV,
+        start_new_session=True,
+    )
+    os.close(slave)
+    screen = b""
+    pending = list(answers)
+    try:
+        while process.poll() is None or select.select([master], [], [], 0)[0]:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 1024)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
+            if pending and screen.rstrip().endswith(b":"):
+                os.write(master, pending.pop(0).encode() + b"\n")
+                screen += b"<answered>"
+        process.wait(timeout=60)
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, screen.decode(errors="replace")
+
+
+def test_key_generate_prompts_twice_on_a_terminal(workdir: Path) -> None:
+    """On a terminal the passphrase is asked twice, unechoed; the key then reads with it."""
+    path = workdir / "prompted.key"
+    code, screen = _run_on_terminal(
+        ["key", "generate", "--out", str(path)], ["terminal secret", "terminal secret"]
+    )
+    assert code == 0, screen
+    assert screen.count("assphrase") == 2
+    assert "terminal secret" not in screen
+    assert json.loads(path.read_text())["type"] == "EncryptedMultikey"
+    env = {**ENV, "VCID_KEY_PASSPHRASE": "terminal secret"}
+    issued = vcid("issue", "--key", str(path), "-", stdin=json.dumps(CREDENTIAL), env=env)
+    assert issued.returncode == 0, issued.stderr
+
+    other = workdir / "mismatch.key"
+    code, screen = _run_on_terminal(["key", "generate", "--out", str(other)], ["one", "two"])
+    assert code == 2
+    assert "do not match" in screen
+    assert not other.exists()
 
 
 def test_key_generate_refuses_to_overwrite(keys: dict[str, Path]) -> None:

@@ -1,4 +1,4 @@
-"""Key files: Multikey JSON on disk, owner-only, never overwritten."""
+"""Key files: encrypted (or, on request, Multikey) JSON on disk, owner-only, never overwritten."""
 
 from __future__ import annotations
 
@@ -6,23 +6,193 @@ import json
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vcid import KeyFile, KeyType
-from vcid.errors import KeyFormatError, MalformedInputError, UsageError
-from vcid.keyfile import read_key_file, write_key_file
+from vcid.encoding import base64url_decode
+from vcid.errors import (
+    KeyFormatError,
+    MalformedInputError,
+    PassphraseRequired,
+    UsageError,
+    WrongPassphrase,
+)
+from vcid.keyfile import ScryptParams, read_key_file, write_key_file
+
+#: Cheap scrypt costs so the tests stay fast; one test uses the defaults.
+FAST = ScryptParams(log2_n=10, r=8, p=1)
+PASSPHRASE = b"a registrar's long passphrase"
 
 
 @pytest.mark.parametrize("key_type", list(KeyType))
-def test_round_trip(tmp_path: Path, key_type: KeyType) -> None:
-    """A written key file reads back as the same key and verification method."""
+def test_encrypted_round_trip(tmp_path: Path, key_type: KeyType) -> None:
+    """An encrypted key file reads back, with its passphrase, as the same key and method."""
     key = KeyFile.generate(key_type)
     path = tmp_path / "k.json"
-    write_key_file(key, path)
-    loaded = read_key_file(path)
+    write_key_file(key, path, passphrase=PASSPHRASE, kdf=FAST)
+    text = path.read_text()
+    assert key.key.secret_multibase() not in text
+    assert "secretKeyMultibase" not in text
+    assert PASSPHRASE.decode() not in text
+    document = json.loads(text)
+    assert document["type"] == "EncryptedMultikey"
+    assert document["kdf"]["log2N"] == 10
+    loaded = read_key_file(path, passphrase=PASSPHRASE)
+    assert loaded.key == key.key
     assert loaded.verification_method == key.verification_method
     assert loaded.controller == key.controller
-    assert loaded.public_key == key.public_key
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_default_costs_round_trip(tmp_path: Path) -> None:
+    """The default scrypt costs (N = 2**17) are written and honoured when reading."""
+    key = KeyFile.generate()
+    path = tmp_path / "k.json"
+    write_key_file(key, path, passphrase=PASSPHRASE)
+    assert json.loads(path.read_text())["kdf"] | {"salt": ""} == {
+        "name": "scrypt",
+        "salt": "",
+        "log2N": 17,
+        "r": 8,
+        "p": 1,
+    }
+    assert read_key_file(path, passphrase=PASSPHRASE).key == key.key
+
+
+def test_pem_is_standard_pkcs8_under_the_scrypt_password() -> None:
+    """The PEM is plain PKCS#8 that pyca opens with the scrypt-derived password only."""
+    key = KeyFile.generate(KeyType.P256)
+    document = key.to_encrypted_json(PASSPHRASE, kdf=FAST)
+    kdf = document["kdf"]
+    assert isinstance(kdf, dict)
+    assert isinstance(kdf["salt"], str)
+    pem = str(document["encryptedPrivateKeyPem"]).encode()
+    password = FAST.derive(PASSPHRASE, base64url_decode(kdf["salt"]))
+    loaded = serialization.load_pem_private_key(pem, password=password)
+    assert loaded.public_key() == key.public_key.to_cryptography()
+    with pytest.raises(ValueError):
+        serialization.load_pem_private_key(pem, password=PASSPHRASE)
+
+
+def test_salt_is_fresh_per_write() -> None:
+    """Encrypting the same key twice gives different salts and ciphertexts."""
+    key = KeyFile.generate()
+    one = key.to_encrypted_json(PASSPHRASE, kdf=FAST)
+    two = key.to_encrypted_json(PASSPHRASE, kdf=FAST)
+    assert one["kdf"] != two["kdf"]
+    assert one["encryptedPrivateKeyPem"] != two["encryptedPrivateKeyPem"]
+
+
+def test_wrong_passphrase_is_typed_and_does_not_echo(tmp_path: Path) -> None:
+    """A wrong passphrase raises WrongPassphrase naming the file, never either passphrase."""
+    path = tmp_path / "registrar.key"
+    write_key_file(KeyFile.generate(), path, passphrase=PASSPHRASE, kdf=FAST)
+    with pytest.raises(WrongPassphrase) as caught:
+        read_key_file(path, passphrase=b"guess-1234")
+    message = str(caught.value)
+    assert "registrar.key" in message
+    assert "guess-1234" not in message
+    assert PASSPHRASE.decode() not in message
+    assert caught.value.code == "WRONG_PASSPHRASE"
+
+
+def test_missing_passphrase_names_the_file(tmp_path: Path) -> None:
+    """An encrypted file read without a passphrase raises PassphraseRequired naming it."""
+    path = tmp_path / "registrar.key"
+    write_key_file(KeyFile.generate(), path, passphrase=PASSPHRASE, kdf=FAST)
+    with pytest.raises(PassphraseRequired, match=r"registrar\.key"):
+        read_key_file(path)
+
+
+def test_plaintext_refused_unless_allowed(tmp_path: Path) -> None:
+    """passphrase=None writes nothing unless allow_plaintext=True; then it is Multikey."""
+    key = KeyFile.generate()
+    path = tmp_path / "k.json"
+    with pytest.raises(UsageError, match="unencrypted"):
+        write_key_file(key, path, passphrase=None)
+    assert list(tmp_path.iterdir()) == []
+    write_key_file(key, path, passphrase=None, allow_plaintext=True)
+    document = json.loads(path.read_text())
+    assert document["type"] == "Multikey"
+    assert document["secretKeyMultibase"] == key.key.secret_multibase()
+    assert read_key_file(path).key == key.key
+    # a passphrase given for a plaintext file is not needed, and harmless
+    assert read_key_file(path, passphrase=b"unused").key == key.key
+
+
+@pytest.mark.parametrize("bad", ["text passphrase", b"", b"x" * 4097, bytearray(b"pw")])
+def test_bad_passphrase_values(tmp_path: Path, bad: object) -> None:
+    """A passphrase must be non-empty bytes of at most 4096: others are usage errors."""
+    with pytest.raises(UsageError):
+        write_key_file(KeyFile.generate(), tmp_path / "k", passphrase=bad, kdf=FAST)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+@given(passphrase=st.binary(min_size=1, max_size=64))
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_bytes_passphrase_round_trips(passphrase: bytes) -> None:
+    """Any non-empty bytes work as a passphrase; a longer or changed one does not.
+
+    (scrypt keys HMAC with the passphrase, so trailing NUL bytes are not
+    significant: ``pw`` and ``pw\\x00`` are one passphrase, as in every
+    PBKDF2-based scheme.)
+    """
+    key = KeyFile.generate()
+    document = key.to_encrypted_json(passphrase, kdf=FAST)
+    assert KeyFile.from_json(document, passphrase=passphrase).key == key.key
+    with pytest.raises(WrongPassphrase):
+        KeyFile.from_json(document, passphrase=passphrase + b"!")
+    changed = bytes([passphrase[0] ^ 1]) + passphrase[1:]
+    with pytest.raises(WrongPassphrase):
+        KeyFile.from_json(document, passphrase=changed)
+
+
+def _encrypted(**changes: object) -> dict[str, object]:
+    document: dict[str, object] = dict(KeyFile.generate().to_encrypted_json(PASSPHRASE, kdf=FAST))
+    document.update(changes)
+    return document
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"publicKeyMultibase": KeyFile.generate().public_key.to_multibase()},
+        {"kdf": {"name": "pbkdf2", "salt": "AAAAAAAAAAAAAAAAAAAAAA", "log2N": 10, "r": 8, "p": 1}},
+        {"kdf": {"name": "scrypt", "salt": "AAAAAAAAAAAAAAAAAAAAAA", "log2N": 30, "r": 8, "p": 1}},
+        {"kdf": {"name": "scrypt", "salt": "AAAAAAAAAAAAAAAAAAAAAA", "log2N": 10, "r": 0, "p": 1}},
+        {"kdf": {"name": "scrypt", "salt": "not base64url!", "log2N": 10, "r": 8, "p": 1}},
+        {"kdf": {"name": "scrypt", "salt": "AAAA", "log2N": 10, "r": 8, "p": 1}},
+        {"kdf": None},
+        {"encryptedPrivateKeyPem": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"},
+        {"encryptedPrivateKeyPem": 7},
+        {"type": "Multikey"},
+        {"controller": "did:example:other"},
+    ],
+)
+def test_malformed_encrypted_files(changes: dict[str, object]) -> None:
+    """A tampered or hostile encrypted file is malformed input, found before any costly work."""
+    with pytest.raises(MalformedInputError):
+        KeyFile.from_json(_encrypted(**changes), passphrase=PASSPHRASE)
+
+
+def test_damaged_ciphertext_is_wrong_passphrase() -> None:
+    """A damaged ciphertext cannot be told from a wrong passphrase: WrongPassphrase."""
+    document = _encrypted()
+    pem = str(document["encryptedPrivateKeyPem"])
+    lines = pem.splitlines()
+    lines[2] = lines[2][:10] + ("A" if lines[2][10] != "A" else "B") + lines[2][11:]
+    document["encryptedPrivateKeyPem"] = "\n".join(lines) + "\n"
+    with pytest.raises(WrongPassphrase):
+        KeyFile.from_json(document, passphrase=PASSPHRASE)
+
+
+def test_scrypt_params_bounds() -> None:
+    """Costs outside the documented bounds are refused when writing."""
+    for kwargs in ({"log2_n": 9}, {"log2_n": 21}, {"r": 33}, {"p": 0}, {"log2_n": 20, "r": 16}):
+        with pytest.raises(UsageError):
+            ScryptParams(**kwargs)
 
 
 def test_repr_hides_secret() -> None:
@@ -36,10 +206,10 @@ def test_repr_hides_secret() -> None:
 def test_no_overwrite_and_no_leftovers(tmp_path: Path) -> None:
     """Writing over an existing key file fails and leaves it and the folder as they were."""
     path = tmp_path / "k.json"
-    write_key_file(KeyFile.generate(), path)
+    write_key_file(KeyFile.generate(), path, passphrase=PASSPHRASE, kdf=FAST)
     before = path.read_bytes()
     with pytest.raises(UsageError):
-        write_key_file(KeyFile.generate(), path)
+        write_key_file(KeyFile.generate(), path, passphrase=PASSPHRASE, kdf=FAST)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["k.json"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from vcid.cli._common import (
@@ -16,9 +17,11 @@ from vcid.cli._common import (
     print_json,
     read_json,
 )
+from vcid.cli._keys import obtain_passphrase, read_key_option
 from vcid.did import UrllibFetcher, default_resolver
+from vcid.errors import UsageError
 from vcid.issuer import issue, present
-from vcid.keyfile import KeyFile, read_key_file, write_key_file
+from vcid.keyfile import KeyFile, write_key_file
 from vcid.keys import KeyType
 from vcid.proofs import SUPPORTED_SUITES
 from vcid.verifier import CredentialVerifier
@@ -27,8 +30,11 @@ from vcid.verifier import CredentialVerifier
 
 
 def _key_generate(args: argparse.Namespace, out: TextIO) -> int:
+    if Path(args.out).exists():  # before asking for a passphrase
+        raise UsageError(f"refusing to overwrite existing key file {args.out}")
+    passphrase = None if args.plaintext else obtain_passphrase(args.out, confirm=True)
     key_file = KeyFile.generate(KeyType(args.type))
-    write_key_file(key_file, args.out)
+    write_key_file(key_file, args.out, passphrase=passphrase, allow_plaintext=args.plaintext)
     out.write(f"{key_file.verification_method}\n")
     return EXIT_OK
 
@@ -50,7 +56,7 @@ def _did_resolve(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _issue(args: argparse.Namespace, out: TextIO) -> int:
-    key = read_key_file(args.key)
+    key = read_key_option(args.key)
     credential = read_json(args.file)
     if "issuer" not in credential:
         credential = {**credential, "issuer": key.controller}
@@ -66,7 +72,7 @@ def _issue(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _present(args: argparse.Namespace, out: TextIO) -> int:
-    key = read_key_file(args.key)
+    key = read_key_option(args.key)
     credentials = [read_json(path) for path in args.files]
     signed = present(
         credentials,
@@ -110,6 +116,12 @@ def register(commands: Subcommands) -> None:
         "--type", choices=[t.value for t in KeyType], default=KeyType.ED25519.value
     )
     generate.add_argument("--out", required=True, help="the key file to create")
+    generate.add_argument(
+        "--plaintext",
+        action="store_true",
+        help="write the key unencrypted (default: encrypted with a passphrase from "
+        "VCID_KEY_PASSPHRASE or a prompt)",
+    )
     generate.set_defaults(handler=_key_generate)
 
     did = commands.add_parser("did", help="DIDs")

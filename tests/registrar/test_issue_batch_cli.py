@@ -1,0 +1,314 @@
+"""`vcid registrar issue-batch`, run for real: 10,000 rows, SIGKILL half-way, rerun."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.registrar._data import NOW, registration, write_csv, write_jsonl
+from vcid import KeyFile, read_key_file
+from vcid._json import JsonObject
+from vcid.registrar import Registrar
+from vcid.verifier import CredentialVerifier
+
+PASSPHRASE = "registrar batch passphrase"
+ENV = {**os.environ, "PYTHONWARNINGS": "ignore", "VCID_KEY_PASSPHRASE": PASSPHRASE}
+BATCH = 10_000
+
+
+def vcid(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "vcid.cli", *args],
+        capture_output=True,
+        text=True,
+        env=ENV if env is None else env,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("batch")
+
+
+@pytest.fixture(scope="module")
+def key_path(workdir: Path) -> Path:
+    path = workdir / "registrar.key"
+    result = vcid("key", "generate", "--out", str(path))
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture(scope="module")
+def key(key_path: Path) -> KeyFile:
+    return read_key_file(key_path, passphrase=PASSPHRASE.encode())
+
+
+@pytest.fixture(scope="module")
+def big_csv(workdir: Path) -> Path:
+    return write_csv(workdir / "registrations.csv", (registration(i) for i in range(BATCH)))
+
+
+def jsonl_credentials(path: Path) -> list[JsonObject]:
+    data = path.read_bytes()
+    assert data.endswith(b"\n"), "the last line is torn"
+    return [json.loads(line) for line in data.split(b"\n")[:-1]]
+
+
+def check_all_issued(credentials: list[JsonObject], key: KeyFile) -> None:
+    """Exactly the 10,000 expected ids, once each; a sample of 50 verifies."""
+    ids = [c["id"] for c in credentials]
+    assert len(ids) == BATCH
+    assert len(set(ids)) == BATCH
+    registrar = Registrar(key)
+    expected = {registrar.birth_credential_id(f"BR-2025-{i:06d}") for i in range(BATCH)}
+    assert set(ids) == expected
+    verifier = CredentialVerifier()
+    for credential in random.Random(7).sample(credentials, 50):
+        report = verifier.verify_credential(credential, now=NOW.replace(year=2030))
+        assert report.verified, report.to_text()
+
+
+def test_ten_thousand_in_one_command(
+    workdir: Path, key_path: Path, key: KeyFile, big_csv: Path
+) -> None:
+    """One command issues 10,000 distinct credentials that verify; no bar off a terminal."""
+    out = workdir / "one.jsonl"
+    started = time.monotonic()
+    result = vcid(
+        "registrar",
+        "issue-batch",
+        "--key",
+        str(key_path),
+        "--input",
+        str(big_csv),
+        "--out",
+        str(out),
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"issued {BATCH:,}, rejected 0, already done 0 of {BATCH:,}")
+    assert result.stderr == ""  # stderr is not a terminal: no progress bar
+    check_all_issued(jsonl_credentials(out), key)
+    print(f"\n10,000 credentials in {elapsed:.1f} s: {result.stdout.strip()}")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state == "Z"
+
+
+def kill_half_way(args: list[str], done: Callable[[], int]) -> int:
+    """Start the batch, SIGKILL it once about half the rows are out; returns that count."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vcid.cli", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=ENV,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while done() < BATCH // 2:
+            assert process.poll() is None, "the batch finished before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        workers = _children(process.pid)
+        process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=30) == -signal.SIGKILL
+        count = done()
+        # the signing workers notice their parent is gone and exit
+        deadline = time.monotonic() + 15
+        while not all(_gone(pid) for pid in workers):
+            assert time.monotonic() < deadline, "orphaned workers kept running"
+            time.sleep(0.1)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert 0 < count < BATCH
+    return count
+
+
+def _count_lines(path: Path) -> int:
+    try:
+        return path.read_bytes().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
+def _count_files(path: Path) -> int:
+    try:
+        return sum(1 for e in os.scandir(path) if e.name.endswith(".json"))
+    except FileNotFoundError:
+        return 0
+
+
+@pytest.mark.parametrize("mode", ["jsonl", "folder"])
+def test_sigkill_half_way_then_rerun(
+    workdir: Path, key_path: Path, key: KeyFile, big_csv: Path, mode: str
+) -> None:
+    """Killed half-way (SIGKILL) and run again: exactly 10,000 distinct, complete credentials."""
+    out = workdir / ("killed.jsonl" if mode == "jsonl" else "killed")
+    args = [
+        "registrar",
+        "issue-batch",
+        "--key",
+        str(key_path),
+        "--input",
+        str(big_csv),
+        "--out",
+        str(out),
+    ]
+    if mode == "jsonl":
+        kill_half_way(args, lambda: _count_lines(out))
+    else:
+        kill_half_way(args, lambda: _count_files(out))
+    rerun = vcid(*args)
+    assert rerun.returncode == 0, rerun.stderr
+    counts = re.match(r"issued ([\d,]+), rejected 0, already done ([\d,]+) of", rerun.stdout)
+    assert counts is not None, rerun.stdout
+    issued, resumed = (int(n.replace(",", "")) for n in counts.groups())
+    assert resumed >= BATCH // 2 - 1000
+    assert resumed + issued == BATCH
+    if mode == "jsonl":
+        credentials = jsonl_credentials(out)
+    else:
+        names = [e.name for e in os.scandir(out)]
+        assert all(n.endswith(".json") and not n.startswith(".") for n in names)
+        credentials = [json.loads((out / n).read_text()) for n in names]
+    check_all_issued(credentials, key)
+
+
+def test_rejects_and_usage_errors(workdir: Path, key_path: Path) -> None:
+    """Bad rows go to the rejects file (exit 0, a note on stderr); bad usage is exit 2, one line."""
+    rows = [registration(i) for i in range(5)]
+    rows[1] = registration(1, birth_date="2999-01-01")
+    rows[2] = registration(2, birth_country="QQ")
+    rows[3] = registration(3, child_family_name="")
+    source = write_jsonl(workdir / "few.jsonl", rows)
+    out = workdir / "few"
+    result = vcid(
+        "registrar",
+        "issue-batch",
+        "--key",
+        str(key_path),
+        "--input",
+        str(source),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--cryptosuite",
+        "eddsa-jcs-2022",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("issued 2, rejected 3, already done 0 of 5")
+    assert "3 rows rejected" in result.stderr
+    rejects = [
+        json.loads(line) for line in (workdir / "few.rejects.jsonl").read_text().splitlines()
+    ]
+    assert [(r["row"], r["registrationNumber"]) for r in rejects] == [
+        (2, "BR-2025-000001"),
+        (3, "BR-2025-000002"),
+        (4, "BR-2025-000003"),
+    ]
+    assert all(r["reason"] for r in rejects)
+    assert len(list(out.iterdir())) == 2
+
+    bad_header = workdir / "bad.csv"
+    bad_header.write_text("registration_number,shoe_size\n1,42\n")
+    no_env = {k: v for k, v in ENV.items() if k != "VCID_KEY_PASSPHRASE"}
+    for args, env in (
+        (["--input", str(bad_header), "--out", str(workdir / "b.jsonl")], None),
+        (["--input", str(source), "--out", str(workdir / "c.jsonl")], no_env),
+        (["--input", str(source), "--out", str(workdir / "d.jsonl"), "--workers", "0"], None),
+        (["--input", str(workdir / "missing.csv"), "--out", str(workdir / "e.jsonl")], None),
+    ):
+        failed = vcid("registrar", "issue-batch", "--key", str(key_path), *args, env=env)
+        assert failed.returncode == 2, failed.stderr
+        assert len(failed.stderr.strip().splitlines()) == 1, failed.stderr
+        assert "Traceback" not in failed.stderr
+    assert not (workdir / "c.jsonl").exists()
+
+
+def test_progress_bar_on_a_terminal(workdir: Path, key_path: Path) -> None:
+    """With stderr on a terminal, a bar with count, rate and ETA is drawn."""
+    import pty  # noqa: PLC0415
+
+    source = write_csv(workdir / "bar.csv", (registration(i) for i in range(300)))
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "vcid.cli",
+            "registrar",
+            "issue-batch",
+            "--key",
+            str(key_path),
+            "--input",
+            str(source),
+            "--out",
+            str(workdir / "bar.jsonl"),
+            "--workers",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=ENV,
+    )
+    os.close(slave)
+    screen = b""
+    try:
+        while True:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                screen += chunk
+            elif process.poll() is not None:
+                break
+        assert process.wait(timeout=120) == 0
+    finally:
+        os.close(master)
+    text = screen.decode()
+    assert "300/300" in text
+    assert "/s" in text
+    assert "ETA" in text
+    assert text.count("\r") >= 2
+    assert "Amara" not in text
