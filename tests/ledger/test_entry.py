@@ -107,6 +107,8 @@ def test_the_credential_commitment_is_sha256_of_its_jcs_form() -> None:
 
 def test_the_commitment_of_non_json_is_refused() -> None:
     with pytest.raises(CanonicalizationError):
-        credential_commitment({"n": float("nan")})
+        credential_commitment({"n": float("nan"), "proof": {}})
     with pytest.raises(UsageError):
         credential_commitment(["not", "an", "object"])  # type: ignore[arg-type]
+    with pytest.raises(UsageError):
+        credential_commitment({"unsigned": True})

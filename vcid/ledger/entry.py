@@ -134,4 +134,6 @@ def credential_commitment(signed_credential: Mapping[str, JsonValue]) -> bytes:
     """
     if not isinstance(signed_credential, Mapping):
         raise UsageError("a credential is a JSON object")
+    if "proof" not in signed_credential:
+        raise UsageError("a commitment is made to a signed credential (it has no proof)")
     return hashlib.sha256(canonicalize(signed_credential)).digest()

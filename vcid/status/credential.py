@@ -14,7 +14,6 @@ status list vocabulary: no extra context is needed.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,10 +21,10 @@ from datetime import datetime, timedelta
 from typing import Final, Literal, Protocol
 
 from vcid._json import JsonObject, JsonValue
-from vcid.canon import jcs
 from vcid.errors import StatusEntryError, StatusListError, UsageError, VcidError
 from vcid.jsonld import JsonLdProcessor
 from vcid.keys import KeyType, Signer
+from vcid.ledger.entry import credential_commitment
 from vcid.model import (
     V2_CONTEXT,
     format_datetime,
@@ -379,7 +378,7 @@ def status_list_commitment(signed_list: Mapping[str, JsonValue]) -> bytes:
 
     :raises CanonicalizationError: if the document cannot be put in JCS form.
     """
-    return hashlib.sha256(jcs.canonicalize(signed_list)).digest()
+    return credential_commitment(signed_list)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
