@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
         ["-m", "ruff", "check", "vcid", "tests", "benchmarks", "dev.py"],
         ["-m", "ruff", "format", "--check", "vcid", "tests", "benchmarks", "dev.py"],
         ["-m", "mypy"],
-        [str(BIN / "lint-imports")],
+        [str(BIN / "lint-imports"), "--no-cache"],
     ):
         if command[0].startswith("-"):
             code = run(*command)
