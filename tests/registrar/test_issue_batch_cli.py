@@ -20,6 +20,7 @@ import pytest
 from tests.registrar._data import NOW, registration, write_csv, write_jsonl
 from vcid import KeyFile, read_key_file
 from vcid._json import JsonObject
+from vcid.ledger import SQLiteLog, credential_commitment
 from vcid.registrar import Registrar
 from vcid.verifier import CredentialVerifier
 
@@ -312,3 +313,29 @@ def test_progress_bar_on_a_terminal(workdir: Path, key_path: Path) -> None:
     assert "ETA" in text
     assert text.count("\r") >= 2
     assert "Amara" not in text
+
+
+def test_batch_records_commitments_and_status_by_default(
+    workdir: Path, key_path: Path, key: KeyFile
+) -> None:
+    """Every commitment goes to the ledger (on by default) exactly once; status entries too."""
+    csv_path = write_csv(workdir / "small.csv", (registration(i) for i in range(50)))
+    ledger = workdir / "small-ledger.db"
+    args = ["registrar", "issue-batch", "--key", str(key_path), "--input", str(csv_path)]
+    args += ["--out", str(workdir / "small.jsonl"), "--ledger", str(ledger)]
+    args += ["--status-base-url", "https://registrar.example/status"]
+    args += ["--status-db", str(workdir / "small-status.db")]
+    first = vcid(*args)
+    assert first.returncode == 0, first.stderr
+    credentials = jsonl_credentials(workdir / "small.jsonl")
+    assert len(credentials) == 50
+    with SQLiteLog(ledger, create=False) as log:
+        assert log.size == 50
+        for credential in credentials:
+            assert log.index_of_commitment(credential_commitment(credential)) is not None
+    assert all(len(c["credentialStatus"]) == 3 for c in credentials)  # type: ignore[arg-type]
+    again = vcid(*args)  # a rerun is idempotent: nothing issued or logged twice
+    assert again.returncode == 0, again.stderr
+    assert "issued 0," in again.stdout
+    with SQLiteLog(ledger, create=False) as log:
+        assert log.size == 50

@@ -13,6 +13,7 @@ import pytest
 from vcid.issuer import issue
 from vcid.keyfile import KeyFile
 from vcid.keys import KeyType
+from vcid.ledger import SQLiteLog
 from vcid.report import Outcome, Verdict
 from vcid.status import BitstringStatusChecker, HTTPSStatusListFetcher, MirrorFetcher
 from vcid.verifier import CredentialVerifier
@@ -177,3 +178,26 @@ def test_published_lists_served_over_https_verify_at_a_border_post(
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_changes_are_appended_to_the_ledger(setup: tuple[Path, Path, KeyFile]) -> None:
+    """With --ledger, each new signed list version's commitment enters the issuer's log."""
+    db, key_path, _ = setup
+    ledger = db.parent / "ledger.db"
+    SQLiteLog(ledger, origin="registrar.example/status").close()
+    vcid("allocate", "urn:uuid:c2", "--db", str(db), "--base-url", BASE)
+    change = json.loads(
+        vcid("revoke", "urn:uuid:c2", *_signing(db, key_path), "--ledger", str(ledger)).stdout
+    )
+    with SQLiteLog(ledger, create=False) as log:
+        assert log.index_of_commitment(bytes.fromhex(change["commitment"])) is not None
+    missing = vcid(
+        "suspend",
+        "urn:uuid:c2",
+        *_signing(db, key_path),
+        "--ledger",
+        str(db.parent / "none.db"),
+        check=False,
+    )
+    assert missing.returncode == 2
+    assert len(missing.stderr.strip().splitlines()) == 1

@@ -10,21 +10,30 @@ when stderr is a terminal.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from vcid.cli._common import EXIT_OK, Subcommands
 from vcid.cli._keys import read_key_option
+from vcid.ledger import SQLiteLog
 from vcid.proofs import SUPPORTED_SUITES
 from vcid.registrar import BatchProgress, Registrar, issue_batch
+from vcid.status import StatusListAllocator, open_sqlite_store
 
 #: The progress bar's width in cells.
 _BAR_CELLS = 30
 #: Redraw the bar at most this often, in seconds.
 _REDRAW = 0.1
+
+
+#: The registrar's transparency log and status store, beside its key file.
+DEFAULT_LEDGER = "ledger.db"
+DEFAULT_STATUS_DB = "status.db"
 
 
 def _duration(seconds: float) -> str:
@@ -81,9 +90,43 @@ def _workers(value: str) -> int:
     return workers
 
 
+def _open_ledger(args: argparse.Namespace, issuer: str) -> SQLiteLog | None:
+    """The registrar's transparency log: on by default, beside the key file."""
+    if args.no_ledger:
+        return None
+    path = Path(args.ledger) if args.ledger else Path(args.key).parent / DEFAULT_LEDGER
+    if path.exists():
+        return SQLiteLog(path, create=False)
+    return SQLiteLog(path, origin=args.origin or f"{issuer}/births")
+
+
+def _open_allocator(args: argparse.Namespace) -> StatusListAllocator | None:
+    """Status entries for every credential, when the lists' base URL is given."""
+    if args.status_base_url is None:
+        return None
+    path = Path(args.status_db) if args.status_db else Path(args.key).parent / DEFAULT_STATUS_DB
+    return StatusListAllocator(open_sqlite_store(path), base_url=args.status_base_url)
+
+
 def _issue_batch(args: argparse.Namespace, out: TextIO) -> int:
     key = read_key_option(args.key)
-    registrar = Registrar(key, cryptosuite=args.cryptosuite)
+    with contextlib.ExitStack() as stack:
+        log = _open_ledger(args, key.controller)
+        if log is not None:
+            stack.enter_context(log)
+        allocator = _open_allocator(args)
+        registrar = Registrar(
+            key,
+            cryptosuite=args.cryptosuite,
+            status_allocator=allocator,
+            commitment_log=log,
+        )
+        return _run_batch(args, registrar, out, log)
+
+
+def _run_batch(
+    args: argparse.Namespace, registrar: Registrar, out: TextIO, log: SQLiteLog | None
+) -> int:
     bar = _Bar(sys.stderr) if sys.stderr.isatty() else None
     try:
         result = issue_batch(
@@ -105,6 +148,8 @@ def _issue_batch(args: argparse.Namespace, out: TextIO) -> int:
         f"in {result.elapsed:.1f} s ({result.rate:,.0f}/s, "
         f"{result.workers} worker{'s' if result.workers > 1 else ''})\n"
     )
+    if log is not None:
+        out.write(f"ledger {log.path}: {log.size:,} entries (origin {log.origin})\n")
     if result.rejected:
         sys.stderr.write(f"vcid: {result.rejected:,} rows rejected: see {result.rejects}\n")
     return EXIT_OK
@@ -135,6 +180,21 @@ def register(commands: Subcommands) -> None:
         "--workers", type=_workers, help="signing processes (default: the CPU count)"
     )
     batch.add_argument("--state", help="the resume journal (default: <out>.state); rerun to resume")
+    batch.add_argument(
+        "--ledger",
+        help=f"the registrar's transparency log (default: {DEFAULT_LEDGER} beside the key file)",
+    )
+    batch.add_argument("--origin", help="the log's origin when creating it (default: <DID>/births)")
+    batch.add_argument(
+        "--no-ledger", action="store_true", help="do not record commitments (not recommended)"
+    )
+    batch.add_argument(
+        "--status-base-url",
+        help="give every credential status entries in lists published under this URL",
+    )
+    batch.add_argument(
+        "--status-db", help=f"the status store (default: {DEFAULT_STATUS_DB} beside the key file)"
+    )
     batch.set_defaults(handler=_issue_batch)
 
 

@@ -22,6 +22,7 @@ from typing import TextIO
 from vcid.cli._common import EXIT_OK, Parser, Subcommands, datetime_option, print_json
 from vcid.cli._keys import read_key_option
 from vcid.errors import UsageError
+from vcid.ledger import SQLiteLog
 from vcid.status import (
     STATUS_PURPOSES,
     StatusAction,
@@ -48,7 +49,14 @@ _MAX_SERVED_BYTES = 32 * 1024 * 1024
 def _registry(args: argparse.Namespace) -> StatusRegistry:
     key = read_key_option(args.key)
     store = open_sqlite_store(args.db)
-    return StatusRegistry(store, key=key, base_url=args.base_url)
+    log = None
+    if args.ledger is not None:
+        # Each new list version's commitment goes to the issuer's log.
+        path = Path(args.ledger)
+        log = SQLiteLog(path, create=False) if path.exists() else None
+        if log is None:
+            raise UsageError(f"no ledger at {path}: create it with 'vcid ledger init'")
+    return StatusRegistry(store, key=key, base_url=args.base_url, log=log)
 
 
 def _change(action: StatusAction, args: argparse.Namespace, out: TextIO) -> int:
@@ -193,6 +201,9 @@ def register(commands: Subcommands) -> None:
                 "--base-url", required=True, help="the URL the lists are published under"
             )
             parser.add_argument("--now", help="the time of the change (default: now)")
+            parser.add_argument(
+                "--ledger", help="append each new list version to this transparency log"
+            )
 
     for name, (action, text) in _ACTIONS.items():
         parser = sub.add_parser(name, help=text)

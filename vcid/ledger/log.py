@@ -76,6 +76,10 @@ class TransparencyLog(Protocol):
         """Append a credential entry (:func:`~vcid.ledger.entry.credential_commitment`)."""
         ...
 
+    def append_credentials(self, commitments: Sequence[bytes], *, issued_at: datetime) -> list[int]:
+        """Append several credential entries in one transaction (a batch)."""
+        ...
+
     def append_status_list(self, commitment: bytes, *, issued_at: datetime) -> int:
         """Append a status list version entry (SHA-256 of the signed status list credential)."""
         ...
@@ -226,6 +230,12 @@ class StoredLog(abc.ABC):
     def append_credential(self, commitment: bytes, *, issued_at: datetime) -> int:
         entry = LogEntry.at(EntryType.CREDENTIAL, commitment, issued_at)
         return self.append([entry])[0].index
+
+    def append_credentials(self, commitments: Sequence[bytes], *, issued_at: datetime) -> list[int]:
+        if not commitments:
+            return []
+        entries = [LogEntry.at(EntryType.CREDENTIAL, c, issued_at) for c in commitments]
+        return [ref.index for ref in self.append(entries)]
 
     def append_status_list(self, commitment: bytes, *, issued_at: datetime) -> int:
         entry = LogEntry.at(EntryType.STATUS_LIST, commitment, issued_at)

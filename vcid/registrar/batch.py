@@ -557,15 +557,19 @@ class _Run:
         entries: list[tuple[int, str | None, str]] = []
         lines: list[str] = []
         rejects = list(chunk.rejects)
+        commitments: list[bytes] = []
         for row, (credential_id, _), result in zip(chunk.ids, chunk.items, results, strict=True):
             if isinstance(result, _Failed):
                 rejects.append((row, chunk.numbers.get(row), result.code, result.reason))
                 continue
             if result.commitment is not None:
-                self.registrar.record_commitment(result.commitment, now=self.issued_at)
+                commitments.append(result.commitment)
             if result.line is not None:
                 lines.append(result.line)
             entries.append((row, credential_id, "issued"))
+        # One log transaction a chunk; idempotent, so a crash before the
+        # journal commit only repeats entries the log already holds.
+        self.registrar.record_commitments(commitments, now=self.issued_at)
         issued = len(entries)
         rejects.sort()
         entries.extend((row, None, "rejected") for row, _, _, _ in rejects)

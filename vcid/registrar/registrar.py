@@ -22,7 +22,7 @@ crash yields the same credential and the same log leaf.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Final
 
@@ -200,6 +200,23 @@ class Registrar:
         if self._log is None:
             return None
         return self._log.append_credential(commitment, issued_at=now)
+
+    def record_commitments(self, commitments: Sequence[bytes], *, now: datetime) -> None:
+        """Append many commitments, in one transaction when the log can batch.
+
+        A log with ``append_credentials`` (every :mod:`vcid.ledger` log)
+        takes the whole batch at once; any other :class:`CommitmentLog` gets
+        one ``append_credential`` call each.
+        """
+        require_aware(now, "now")
+        if self._log is None or not commitments:
+            return
+        append_many = getattr(self._log, "append_credentials", None)
+        if callable(append_many):
+            append_many(list(commitments), issued_at=now)
+            return
+        for commitment in commitments:
+            self._log.append_credential(commitment, issued_at=now)
 
     # -- the workflow ----------------------------------------------------------
 
