@@ -365,6 +365,13 @@ def _context_urls(value: object, *, nested: bool = False) -> Iterator[str]:
             stack.extend((item, in_context) for item in node)
 
 
+def _items(value: object) -> list[object]:
+    """A property value as a flat list of items."""
+    if type(value) is not list:
+        return [value]
+    return list(_flatten(value))
+
+
 class _Walk:
     """One document's conversion: pyld's expansion, node map and toRdf in one pass."""
 
@@ -624,11 +631,18 @@ class _Walk:
             raise _Bail
         # Step 13.7: the term's scoped context (propagating, may override protected).
         term_ctx = ctx
-        value_term = term
+        value_term: _Term | None = term
         if term.scoped is not None:
             term_ctx = self._use(fast.derive(ctx, ("k", key), term.scoped, override_protected=True))
-            value_term = fast.term(term_ctx, key)
-            if value_term.kind != _PROPERTY or value_term.container == _UNSUPPORTED:
+            scoped_term = fast.term(term_ctx, key)
+            if scoped_term.kind == _PROPERTY and scoped_term.container != _UNSUPPORTED:
+                value_term = scoped_term
+            elif all(type(item) is dict for item in _items(value)):
+                # The scoped context leaves the key undefined (the VC v2
+                # context's "@context": null on verifiableCredential): node
+                # values then expand with no definition for it (§4.1.2 step 3).
+                value_term = None
+            else:
                 raise _Bail
         items: Any = value if type(value) is list else (value,)
         if type(value) is list and any(type(item) is list or item is None for item in value):
@@ -648,7 +662,9 @@ class _Walk:
             kind = type(item)
             if kind is dict:
                 self._node(term_ctx, key, value_term, item, graph, link)
-            elif kind is str or kind is int or kind is float or kind is bool:
+            elif value_term is not None and (
+                kind is str or kind is int or kind is float or kind is bool
+            ):
                 quads.append((node, iri, self._scalar(term_ctx, value_term, item), graph))
             else:
                 raise _Bail
