@@ -14,7 +14,8 @@ import abc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from types import TracebackType
+from typing import Protocol, Self
 
 from vcid.errors import LogInconsistent, UsageError
 from vcid.ledger import merkle
@@ -226,6 +227,17 @@ class StoredLog(abc.ABC):
 
     @abc.abstractmethod
     def close(self) -> None: ...
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
     def append_credential(self, commitment: bytes, *, issued_at: datetime) -> int:
         entry = LogEntry.at(EntryType.CREDENTIAL, commitment, issued_at)

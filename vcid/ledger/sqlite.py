@@ -26,7 +26,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Final, Literal, TypeVar
 
 from vcid import _json
@@ -280,17 +279,6 @@ class SQLiteLog(StoredLog):
     def close(self) -> None:
         """Close the database connection."""
         self._conn.close()
-
-    def __enter__(self) -> SQLiteLog:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"SQLiteLog({str(self._path)!r}, origin={self.origin!r})"
