@@ -497,3 +497,29 @@ def test_violation_survives_pickling() -> None:
         2,
         str(error),
     )
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.floats(-3, 3, allow_nan=False)
+    | st.sampled_from(["", "ZA", "NL", "x"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(["a", "b"]), children, max_size=2)
+    ),
+    max_leaves=6,
+)
+
+
+@given(instance=_JSON, allowed=st.lists(_JSON, min_size=1, max_size=5))
+def test_fast_enum_agrees_with_jsonschema(instance: object, allowed: list[object]) -> None:
+    """The set-based enum accepts exactly what jsonschema's own enum accepts."""
+    from jsonschema import Draft202012Validator  # noqa: PLC0415
+
+    from vcid.schema import _FastValidator  # noqa: PLC0415
+
+    schema = {"enum": allowed}
+    expected = Draft202012Validator(schema).is_valid(instance)
+    assert _FastValidator(schema).is_valid(instance) == expected
