@@ -16,5 +16,5 @@ def test_readme_python_example_runs() -> None:
     assert match is not None, "README.md has no Python API example"
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(match.group(1), "README.md", "exec"), {})  # noqa: S102
+        exec(compile(match.group(1), "README.md", "exec"), {})
     assert out.getvalue().startswith("Verdict.VALID VALID presentation")
