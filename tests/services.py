@@ -1,4 +1,5 @@
-"""Real services for the tests: a throwaway PostgreSQL server on loopback.
+"""Real services for the tests: TLS material for loopback servers, and a
+throwaway PostgreSQL server on loopback.
 
 The server is created in a temporary folder with ``initdb``, started on a free
 port bound to 127.0.0.1 and removed afterwards. If PostgreSQL is not installed
@@ -10,7 +11,9 @@ skipped with a message saying why.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import glob
+import ipaddress
 import os
 import shutil
 import socket
@@ -19,6 +22,46 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+
+def self_signed(directory: Path, *, name: str = "vcid test") -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and localhost, and its key (PEM files in ``directory``)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.IPv4Address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file = directory / "cert.pem"
+    key_file = directory / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
 
 
 class ServiceUnavailable(RuntimeError):
