@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -371,3 +372,45 @@ def test_internal_error_is_one_line_without_details(
     assert err.count("\n") == 1
     assert "RuntimeError" in err
     assert "Amara" not in err
+
+
+def test_verify_checks_status_from_an_offline_folder(tmp_path: Path) -> None:
+    """`verify --status-dir` reads exported lists: valid, then revoked (exit 1)."""
+    from vcid.issuer import issue  # noqa: PLC0415
+    from vcid.keyfile import KeyFile  # noqa: PLC0415
+    from vcid.status import StatusRegistry, open_sqlite_store  # noqa: PLC0415
+
+    base = "https://registrar.example/status"
+    registrar = KeyFile.generate()
+    registry = StatusRegistry(
+        open_sqlite_store(tmp_path / "status.db"), key=registrar, base_url=base
+    )
+    document: dict[str, Any] = {
+        **CREDENTIAL,
+        "id": "urn:uuid:7c0e4a52-1f3b-4e8d-9a6c-2b5d8e1f0a93",
+        "issuer": registrar.controller,
+    }
+    document["credentialStatus"] = registry.allocator().allocate(str(document["id"]))
+    signed = tmp_path / "signed.json"
+    signed.write_text(json.dumps(issue(document, key=registrar)))
+    kit = tmp_path / "kit"
+    registry.export(kit)
+    options = ["--status-dir", str(kit), "--status-base-url", base]
+
+    unchecked = vcid("verify", str(signed))
+    assert unchecked.returncode == 1
+    assert "STATUS_UNCHECKED" in unchecked.stdout
+
+    valid = vcid("verify", *options, str(signed))
+    assert valid.returncode == 0, valid.stdout
+    assert "status[0].revocation" in valid.stdout
+
+    registry.revoke(str(document["id"]))
+    registry.export(kit)
+    revoked = vcid("verify", *options, str(signed))
+    assert revoked.returncode == 1
+    assert "REVOKED" in revoked.stdout
+
+    missing = vcid("verify", "--status-dir", str(tmp_path / "nowhere"), str(signed))
+    assert missing.returncode == 2
+    assert len(missing.stderr.strip().splitlines()) == 1

@@ -24,6 +24,7 @@ from vcid.issuer import issue, present
 from vcid.keyfile import KeyFile, write_key_file
 from vcid.keys import KeyType
 from vcid.proofs import SUPPORTED_SUITES
+from vcid.status import BitstringStatusChecker, FolderFetcher, HTTPSStatusListFetcher
 from vcid.verifier import CredentialVerifier
 
 # --- commands ---------------------------------------------------------------
@@ -87,11 +88,26 @@ def _present(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _status_checker(args: argparse.Namespace) -> BitstringStatusChecker | None:
+    """Status checking from an offline folder, or online over HTTPS, if asked."""
+    if args.status_dir is not None:
+        if args.status_base_url is None:
+            raise UsageError("--status-dir needs --status-base-url (the lists' URL)")
+        if not Path(args.status_dir).is_dir():
+            raise UsageError(f"--status-dir: no folder {args.status_dir}")
+        fetcher = FolderFetcher(args.status_dir, base_url=args.status_base_url)
+        return BitstringStatusChecker(fetcher=fetcher)
+    if args.status_online:
+        return BitstringStatusChecker(fetcher=HTTPSStatusListFetcher())
+    return None
+
+
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
     document = read_json(args.file)
     verifier = CredentialVerifier(
         resolver=default_resolver(web_fetcher=UrllibFetcher()),
         jsonld=jsonld_processor(args.context),
+        status_checker=_status_checker(args),
     )
     report = verifier.verify(
         document,
@@ -156,6 +172,13 @@ def register(commands: Subcommands) -> None:
     verify_cmd.add_argument("--now", help="verify as of this time (default: now)")
     verify_cmd.add_argument("--context", action="append", default=[], help=CONTEXT_HELP)
     verify_cmd.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify_cmd.add_argument(
+        "--status-dir", help="check status against lists in this exported folder (offline)"
+    )
+    verify_cmd.add_argument("--status-base-url", help="the URL the folder's lists stand for")
+    verify_cmd.add_argument(
+        "--status-online", action="store_true", help="fetch status lists over HTTPS"
+    )
     verify_cmd.add_argument("file", help="the credential or presentation (- for stdin)")
     verify_cmd.set_defaults(handler=_verify)
 

@@ -47,6 +47,7 @@ from vcid.status.credential import (
     status_list_commitment,
     status_list_credential,
 )
+from vcid.status.folder import FolderFetcher
 from vcid.status.registry import (
     CredentialStatus,
     StatusAction,
@@ -65,6 +66,7 @@ __all__ = [
     "STATUS_PURPOSES",
     "BitstringStatusChecker",
     "CredentialStatus",
+    "FolderFetcher",
     "HTTPSStatusListFetcher",
     "MirrorFetcher",
     "SigningKey",
