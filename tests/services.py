@@ -17,10 +17,13 @@ import ipaddress
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from cryptography import x509
@@ -62,6 +65,25 @@ def self_signed(directory: Path, *, name: str = "vcid test") -> tuple[Path, Path
         )
     )
     return cert_file, key_file
+
+
+@contextlib.contextmanager
+def tls_server(
+    handler: type[BaseHTTPRequestHandler], cert_file: Path, key_file: Path
+) -> Iterator[int]:
+    """Serve ``handler`` over TLS on 127.0.0.1 in a thread; yields the port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 class ServiceUnavailable(RuntimeError):
