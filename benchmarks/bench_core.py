@@ -8,14 +8,12 @@ cryptosuite, measured on the same kind of machine) as references.
 from __future__ import annotations
 
 import secrets
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks._timing import measure
 from vcid._json import JsonObject
 from vcid.demo import OfflineKit, sample_birth_credential
 from vcid.issuer import issue, present
@@ -39,27 +37,6 @@ CASES = [
     ("ecdsa-jcs-2019", KeyType.P256),
 ]
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
-
-
-def measure(action: Callable[[], object], seconds: float, rounds: int) -> float:
-    """Median operations per second over ``rounds`` batches of ~``seconds``."""
-    action()  # warm caches
-    count = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(count):
-            action()
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds / 4 or count >= 1 << 20:
-            break
-        count *= 2
-    rates = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(count):
-            action()
-        rates.append(count / (time.perf_counter() - start))
-    return statistics.median(rates)
 
 
 def run(quick: bool) -> list[tuple[str, float]]:

@@ -8,13 +8,12 @@ temporary folder with batched appends.
 from __future__ import annotations
 
 import hashlib
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from benchmarks._timing import measure
 from vcid._json import JsonObject, dumps
 from vcid.did import default_resolver
 from vcid.keyfile import KeyFile
@@ -34,26 +33,6 @@ def entry(i: int, tag: bytes = b"e") -> LogEntry:
         commitment=hashlib.sha256(tag + i.to_bytes(8, "big")).digest(),
         time=1_780_000_000 + i,
     )
-
-
-def rate(action: Callable[[], object], seconds: float) -> float:
-    """Median operations per second over 5 batches of about ``seconds / 5``."""
-    action()
-    count = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(count):
-            action()
-        if time.perf_counter() - start >= seconds / 20 or count >= 1 << 16:
-            break
-        count *= 2
-    rates = []
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(count):
-            action()
-        rates.append(count / (time.perf_counter() - start))
-    return statistics.median(rates)
 
 
 def _single_appends(folder: Path, synchronous: str, n: int) -> float:
@@ -94,14 +73,14 @@ def run(quick: bool) -> list[tuple[str, float]]:
         results.append((f"db file size at {label} entries (bytes/entry)",
                         sum(p.stat().st_size for p in folder.glob("big.db*")) / size))  # fmt: skip
 
-        results.append((f"tree root at {label}", rate(lambda: log.root(size), seconds)))
+        results.append((f"tree root at {label}", measure(lambda: log.root(size), seconds)))
         index = size // 3
         proof = log.inclusion_proof(index, size)
         leaf = entry(index).leaf_hash
-        results.append((f"inclusion proof at {label}: build", rate(
+        results.append((f"inclusion proof at {label}: build", measure(
             lambda: log.inclusion_proof(index, size), seconds)))  # fmt: skip
         results.append((f"inclusion proof at {label}: size (bytes)", float(32 * len(proof))))
-        verify = rate(lambda: merkle.verify_inclusion(leaf, index, size, proof, root), seconds)
+        verify = measure(lambda: merkle.verify_inclusion(leaf, index, size, proof, root), seconds)
         results.append((f"inclusion proof at {label}: verify", verify))
         results.append((f"inclusion proof at {label}: verify time (us)", 1e6 / verify))
         old = size // 2 + 1
@@ -109,7 +88,7 @@ def run(quick: bool) -> list[tuple[str, float]]:
         results.append((f"consistency proof {old:,}->{label}: size (bytes)",
                         float(32 * len(consistency))))  # fmt: skip
         old_root = log.root(old)
-        results.append((f"consistency proof at {label}: verify", rate(
+        results.append((f"consistency proof at {label}: verify", measure(
             lambda: merkle.verify_consistency(old, size, consistency, old_root, root),
             seconds)))  # fmt: skip
         step = [0]
@@ -118,7 +97,9 @@ def run(quick: bool) -> list[tuple[str, float]]:
             step[0] += 1
             log.checkpoint(registrar.signer, now=NOW + timedelta(seconds=step[0]))
 
-        results.append((f"checkpoint (root + sign + store) at {label}", rate(checkpoint, seconds)))
+        results.append(
+            (f"checkpoint (root + sign + store) at {label}", measure(checkpoint, seconds))
+        )
 
         credential: JsonObject = {
             "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -133,7 +114,7 @@ def run(quick: bool) -> list[tuple[str, float]]:
         document = receipt.to_json()
         results.append((f"receipt at {label}: JSON size (bytes)", float(len(dumps(document)))))
         resolver = default_resolver()
-        results.append((f"receipt at {label}: check offline (did:key)", rate(
+        results.append((f"receipt at {label}: check offline (did:key)", measure(
             lambda: check_receipt(credential, document, resolver=resolver,
                                   issuer=registrar.controller, now=NOW + timedelta(days=2)),
             seconds)))  # fmt: skip

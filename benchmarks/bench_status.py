@@ -23,6 +23,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from benchmarks._timing import measure
 from vcid import _json
 from vcid.issuer import issue
 from vcid.keyfile import KeyFile
@@ -53,26 +54,6 @@ class _Fetcher:
 
     def fetch(self, url: str) -> bytes:
         return self.documents[url]
-
-
-def _rate(action: Callable[[], object], seconds: float) -> float:
-    """Median operations per second over three batches of about ``seconds``."""
-    action()
-    count = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(count):
-            action()
-        if time.perf_counter() - start >= seconds / 4 or count >= 1 << 20:
-            break
-        count *= 2
-    rates = []
-    for _ in range(3):
-        start = time.perf_counter()
-        for _ in range(count):
-            action()
-        rates.append(count / (time.perf_counter() - start))
-    return statistics.median(rates)
 
 
 def _millis(action: Callable[[int], object], rounds: int) -> float:
@@ -126,7 +107,7 @@ def run(quick: bool) -> list[tuple[str, float]]:
         results.append(
             (
                 f"status check, warm cache: 3 entries ({label})",
-                _rate(lambda: checker.check_status(view, now=NOW), 0.2 if quick else 1.0),
+                measure(lambda: checker.check_status(view, now=NOW), 0.2 if quick else 1.0, 3),
             )
         )
 
@@ -137,7 +118,7 @@ def run(quick: bool) -> list[tuple[str, float]]:
         results.append(
             (
                 f"status check, cold: fetch + verify 3 lists ({label})",
-                _rate(cold, 0.2 if quick else 1.0),
+                measure(cold, 0.2 if quick else 1.0, 3),
             )
         )
 
