@@ -20,7 +20,7 @@ from vcid.errors import VcidError
 from vcid.issuer import issue
 from vcid.jsonld import JsonLdProcessor, bundled_loader
 from vcid.model import format_datetime
-from vcid.verifier import CredentialVerifier
+from vcid.verifier import CredentialVerifier, VerificationEnvironment
 
 EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
 KEY = KeyFile.generate(KeyType.ED25519)
@@ -75,7 +75,9 @@ def test_suite_input_is_issued_or_refused(
         signed = issue(document, key=KEY, jsonld=processor)
         if "proof" in document:
             return  # its own proof uses a legacy suite vcid does not verify
-        report = CredentialVerifier(jsonld=processor).verify_credential(signed)
+        report = CredentialVerifier(
+            environment=VerificationEnvironment(jsonld=processor)
+        ).verify_credential(signed)
         # Valid data, not necessarily valid now (some inputs expired long ago),
         # and status lists are not checked here.
         failures = {c.name for c in report.failures()}

@@ -21,7 +21,7 @@ from vcid.jsonld import bundled_context_bytes
 from vcid.ledger import SQLiteLog, credential_commitment, receipt_for
 from vcid.proofs import ProofOptions, add_proof
 from vcid.report import VerificationReport
-from vcid.verifier import ReceiptPolicy
+from vcid.verifier import ReceiptPolicy, VerificationEnvironment, verify
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 CREATED = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -156,10 +156,12 @@ def test_expired_and_not_yet_valid(verifier: CredentialVerifier, registrar: KeyF
 def test_clock_skew_is_tolerated(registrar: KeyFile) -> None:
     """A validFrom a minute ahead of the verifier's clock passes within skew."""
     signed = issue(unsigned(registrar.controller), key=registrar)
-    skewed = CredentialVerifier(max_clock_skew=timedelta(minutes=5))
+    skewed = CredentialVerifier(
+        environment=VerificationEnvironment(max_clock_skew=timedelta(minutes=5))
+    )
     moment = datetime(2026, 1, 5, 8, 59, tzinfo=UTC)
     assert skewed.verify_credential(signed, now=moment).verified
-    strict = CredentialVerifier(max_clock_skew=timedelta(0))
+    strict = CredentialVerifier(environment=VerificationEnvironment(max_clock_skew=timedelta(0)))
     assert not strict.verify_credential(signed, now=moment).verified
 
 
@@ -176,7 +178,9 @@ def test_unsupported_cryptosuite_fails(
 
 def test_suite_not_allowed_by_policy(credential: JsonObject) -> None:
     """A verifier that accepts only ECDSA rejects an EdDSA proof."""
-    strict = CredentialVerifier(allowed_suites={"ecdsa-rdfc-2019"})
+    strict = CredentialVerifier(
+        environment=VerificationEnvironment(allowed_suites={"ecdsa-rdfc-2019"})
+    )
     report = strict.verify_credential(credential, now=NOW)
     assert "proof[0].suite" in failed(report)
 
@@ -338,7 +342,7 @@ def test_credential_proof_used_as_presentation_proof_fails(
             proof_purpose="assertionMethod",
             challenge="c-123",
         ),
-        jsonld=verifier.jsonld,
+        jsonld=verifier.environment.jsonld,
     )
     report = verifier.verify_presentation(forged, challenge="c-123", now=NOW)
     assert failed(report).get("presentation.proof[0].purpose") == "PURPOSE_MISMATCH"
@@ -420,15 +424,67 @@ def test_related_resource_not_held_is_not_fetched(
     assert check.outcome is Outcome.SKIPPED
 
 
-def test_presentation_without_expected_challenge_says_so(
+def test_replayed_presentation_without_an_expected_challenge_is_invalid(
     verifier: CredentialVerifier, credential: JsonObject, parent: KeyFile
 ) -> None:
-    """Verifying with challenge=None is allowed but the report says replay is not ruled out."""
+    """A copied presentation verified without the verifier's challenge is not valid."""
     vp = present([credential], key=parent, challenge="c-123")
-    report = verifier.verify_presentation(vp, challenge=None, now=NOW)
+    for report in (
+        verifier.verify_presentation(vp, now=NOW),
+        verify(vp, now=NOW),
+    ):
+        assert report.verdict is Verdict.INVALID
+        assert failed(report) == {"presentation.challenge": "CHALLENGE_REQUIRED"}
+        assert "replay" in report.failures()[0].detail
+
+
+def test_replayed_presentation_fails_against_a_new_challenge(
+    verifier: CredentialVerifier, credential: JsonObject, parent: KeyFile
+) -> None:
+    """A presentation made for one challenge fails at the next border post's challenge."""
+    vp = present([credential], key=parent, challenge="c-123")
+    assert verifier.verify_presentation(vp, challenge="c-123", now=NOW).verified
+    report = verifier.verify_presentation(vp, challenge="c-456", now=NOW)
+    assert failed(report) == {"presentation.proof[0].challenge": "CHALLENGE_MISMATCH"}
+
+
+def test_opting_out_of_a_challenge(
+    verifier: CredentialVerifier, credential: JsonObject, parent: KeyFile
+) -> None:
+    """no_challenge=True accepts a proof without one and says replay is the caller's."""
+    vp = create_presentation([credential], holder=parent.controller)
+    bare = add_proof(
+        vp,
+        signer=parent.signer,
+        suite="ecdsa-rdfc-2019",
+        options=ProofOptions(
+            verification_method=parent.verification_method, proof_purpose="authentication"
+        ),
+        jsonld=verifier.environment.jsonld,
+    )
+    report = verifier.verify_presentation(bare, no_challenge=True, now=NOW)
+    assert report.verified, report.to_text()
     check = next(c for c in report.checks if c.name == "presentation.challenge")
     assert check.outcome is Outcome.SKIPPED
     assert "replay" in check.detail
+
+
+def test_an_unexpected_challenge_is_invalid(
+    verifier: CredentialVerifier, credential: JsonObject, parent: KeyFile
+) -> None:
+    """With no_challenge=True, a proof carrying a challenge the verifier never issued fails."""
+    vp = present([credential], key=parent, challenge="c-123")
+    report = verifier.verify_presentation(vp, no_challenge=True, now=NOW)
+    assert failed(report) == {"presentation.challenge": "CHALLENGE_MISMATCH"}
+
+
+def test_challenge_and_no_challenge_together_is_misuse(
+    verifier: CredentialVerifier, credential: JsonObject, parent: KeyFile
+) -> None:
+    """Asking for a challenge and for none at once raises UsageError."""
+    vp = present([credential], key=parent, challenge="c-123")
+    with pytest.raises(UsageError):
+        verifier.verify_presentation(vp, challenge="c-123", no_challenge=True, now=NOW)
 
 
 def test_presentation_missing_challenge_fails(
@@ -443,7 +499,7 @@ def test_presentation_missing_challenge_fails(
         options=ProofOptions(
             verification_method=parent.verification_method, proof_purpose="authentication"
         ),
-        jsonld=verifier.jsonld,
+        jsonld=verifier.environment.jsonld,
     )
     report = verifier.verify_presentation(forged, challenge="c-123", now=NOW)
     assert failed(report) == {"presentation.proof[0].challenge": "CHALLENGE_MISMATCH"}

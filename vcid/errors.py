@@ -164,6 +164,16 @@ class ChallengeMismatch(InvalidError):
     code = "CHALLENGE_MISMATCH"
 
 
+class ChallengeRequired(ChallengeMismatch):
+    """A presentation was verified without the challenge the verifier issued.
+
+    Without one, a copied presentation can be replayed; a caller that really
+    expects none must say so (``no_challenge=True``).
+    """
+
+    code = "CHALLENGE_REQUIRED"
+
+
 class DomainMismatch(InvalidError):
     """A proof's domain is missing or differs from the expected one."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import NoReturn
 
 from vcid._json import JsonObject, JsonValue
@@ -97,16 +98,168 @@ def fold(checks: Iterable[Check]) -> Verdict:
     return Verdict.VALID
 
 
-@dataclass(frozen=True, slots=True)
-class VerificationReport:
-    """What a verification found: the verdict and every check behind it."""
+def _time(value: datetime | None) -> JsonValue:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
 
-    kind: str  # "credential" or "presentation"
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CredentialView:
+    """What a border policy branches on, read from a structurally valid credential.
+
+    Only identifiers, types and dates: never the claims about the child
+    (names, places, registration numbers). Present whenever the
+    credential passed its ``data_model`` check, whatever the other checks
+    found; read it together with :attr:`CredentialResult.verdict`.
+    """
+
+    id: str | None
+    types: tuple[str, ...]
+    issuer: str
+    subject_ids: tuple[str | None, ...]
+    valid_from: datetime | None
+    valid_until: datetime | None
+    version: str
+
+    def to_json(self) -> JsonObject:
+        return {
+            "id": self.id,
+            "types": list(self.types),
+            "issuer": self.issuer,
+            "subjectIds": list(self.subject_ids),
+            "validFrom": _time(self.valid_from),
+            "validUntil": _time(self.valid_until),
+            "version": self.version,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CredentialResult:
+    """One credential's checks (names without a prefix) and its parsed view.
+
+    :param index: its position in the presentation, ``None`` for a lone
+        credential.
+    :param view: the parsed credential; ``None`` when its data model check
+        failed.
+    :param checks: every check of this credential, in order.
+    """
+
+    index: int | None
+    view: CredentialView | None
     checks: tuple[Check, ...]
     verdict: Verdict = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "verdict", fold(self.checks))
+
+    @property
+    def prefix(self) -> str:
+        """The prefix of this credential's checks in the flat report."""
+        return "" if self.index is None else f"credential[{self.index}]."
+
+    def check(self, name: str) -> Check | None:
+        """The check called ``name`` (unprefixed), if it ran."""
+        return next((c for c in self.checks if c.name == name), None)
+
+    def checks_under(self, name: str) -> tuple[Check, ...]:
+        """The checks called ``name`` or ``name[...]``/``name.…`` (``status``, ``ledger``)."""
+        return tuple(
+            c for c in self.checks if c.name == name or c.name.startswith((name + ".", name + "["))
+        )
+
+    @property
+    def status(self) -> tuple[Check, ...]:
+        """The status checks (``status`` and ``status[i]...``)."""
+        return self.checks_under("status")
+
+    @property
+    def receipt(self) -> tuple[Check, ...]:
+        """The transparency-log receipt checks (``ledger.*``); empty if none ran."""
+        return self.checks_under("ledger")
+
+    def to_json(self) -> JsonObject:
+        checks: list[JsonValue] = [check.to_json() for check in self.checks]
+        return {
+            "index": self.index,
+            "verdict": self.verdict.value,
+            "view": None if self.view is None else self.view.to_json(),
+            "checks": checks,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PresentationResult:
+    """A presentation's own checks, its holder and the keys that signed it.
+
+    :param holder: the presentation's ``holder`` id, if it has one.
+    :param verification_methods: the verification methods of the
+        presentation's proofs whose signatures verified, in proof order.
+    :param checks: the presentation's own checks (names without the
+        ``presentation.`` prefix).
+    """
+
+    holder: str | None
+    verification_methods: tuple[str, ...]
+    checks: tuple[Check, ...]
+    verdict: Verdict = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "verdict", fold(self.checks))
+
+    def check(self, name: str) -> Check | None:
+        """The check called ``name`` (unprefixed), if it ran."""
+        return next((c for c in self.checks if c.name == name), None)
+
+    def to_json(self) -> JsonObject:
+        checks: list[JsonValue] = [check.to_json() for check in self.checks]
+        return {
+            "holder": self.holder,
+            "verificationMethods": list(self.verification_methods),
+            "verdict": self.verdict.value,
+            "checks": checks,
+        }
+
+
+def _prefixed(prefix: str, checks: Iterable[Check]) -> tuple[Check, ...]:
+    return tuple(Check(prefix + c.name, c.outcome, c.code, c.detail) for c in checks)
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationReport:
+    """What a verification found: the verdict and every check behind it.
+
+    ``checks`` is every check in one flat tuple, each credential's prefixed
+    with ``credential[i].`` and the presentation's with ``presentation.``
+    (stable names for logs and the CLI). ``credentials`` and
+    ``presentation`` hold the same checks grouped per document, each next
+    to what was read from it, for policies that decide per credential.
+    """
+
+    kind: str  # "credential" or "presentation"
+    checks: tuple[Check, ...]
+    credentials: tuple[CredentialResult, ...] = ()
+    presentation: PresentationResult | None = None
+    verdict: Verdict = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "verdict", fold(self.checks))
+
+    @classmethod
+    def for_credential(cls, result: CredentialResult) -> VerificationReport:
+        """The report of one credential verified on its own."""
+        return cls("credential", result.checks, (result,))
+
+    @classmethod
+    def for_presentation(
+        cls,
+        presentation: PresentationResult,
+        credentials: Iterable[CredentialResult],
+    ) -> VerificationReport:
+        """The report of a presentation: its own checks, then each credential's."""
+        held = tuple(credentials)
+        flat = list(_prefixed("presentation.", presentation.checks))
+        for result in held:
+            flat.extend(_prefixed(result.prefix, result.checks))
+        return cls("presentation", tuple(flat), held, presentation)
 
     @property
     def verified(self) -> bool:
@@ -152,12 +305,26 @@ class VerificationReport:
 
     def to_json(self) -> JsonObject:
         checks: list[JsonValue] = [check.to_json() for check in self.checks]
-        return {
+        report: JsonObject = {
             "kind": self.kind,
             "verified": self.verified,
             "verdict": self.verdict.value,
             "checks": checks,
         }
+        if self.presentation is not None:
+            report["presentation"] = self.presentation.to_json()
+        if self.credentials:
+            report["credentials"] = [result.to_json() for result in self.credentials]
+        return report
 
 
-__all__ = ["Check", "Outcome", "Verdict", "VerificationReport", "fold"]
+__all__ = [
+    "Check",
+    "CredentialResult",
+    "CredentialView",
+    "Outcome",
+    "PresentationResult",
+    "Verdict",
+    "VerificationReport",
+    "fold",
+]

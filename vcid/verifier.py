@@ -2,33 +2,41 @@
 
 This is the one place where vcid turns exceptions into results: a bad
 credential never raises, it yields a report whose checks say which step
-failed and why. Misuse (a naive ``now``, a missing ``challenge`` argument)
-raises :class:`~vcid.errors.UsageError`.
+failed and why. Misuse (a naive ``now``, a non-object document) raises
+:class:`~vcid.errors.UsageError`.
 
-Check order, per credential: data model, proofs (suite, key, signature,
-purpose, issuer is the key's controller), JSON-LD contexts, validity period,
-status. A presentation's own proof (challenge, domain, holder) is checked
-before the credentials it carries.
+Check order, per credential: data model, schema, proofs (suite, key,
+signature, purpose, controller; one ``assertionMethod`` proof by the
+issuer), JSON-LD contexts, validity period, related resources, status,
+log receipt. A presentation's own proof (challenge, domain, holder) is
+checked before the credentials it carries, and a presentation verified
+without the challenge the verifier issued is not valid unless the caller
+says none is expected (``no_challenge=True``).
+
+Every check runs in one :class:`~vcid.environment.VerificationEnvironment`
+(resolver, contexts, suites, clock skew, clock), which the status checker
+and receipt checks receive too.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from vcid._json import JsonValue
 from vcid.canon.jcs import canonicalize as jcs_canonicalize
-from vcid.did.document import DIDDocument, VerificationMethod
-from vcid.did.resolver import default_resolver
-from vcid.encoding import multibase_decode
+from vcid.environment import (
+    DEFAULT_CLOCK_SKEW,
+    Resolver,
+    VerificationEnvironment,
+    default_environment,
+)
 from vcid.errors import (
+    ChallengeMismatch,
+    ChallengeRequired,
     DataModelError,
-    DigestMismatch,
     Expired,
     InvalidProof,
     NotYetValid,
@@ -36,26 +44,26 @@ from vcid.errors import (
     UsageError,
     VcidError,
 )
-from vcid.jsonld import JsonLdProcessor, bundled_context_bytes
+from vcid.jsonld import bundled_context_bytes
 from vcid.ledger import SignedCheckpoint, check_receipt
 from vcid.ledger.receipt import AnchorReader
 from vcid.model import (
     Credential,
-    RelatedResource,
-    related_resources,
+    check_related_digests,
     validate_credential,
     validate_presentation,
 )
-from vcid.proofs import (
-    AssertionPurpose,
-    AuthenticationPurpose,
-    get_suite,
-    verify_proofs,
+from vcid.proofs import AssertionPurpose, AuthenticationPurpose
+from vcid.report import (
+    Check,
+    CredentialResult,
+    CredentialView,
+    Outcome,
+    PresentationResult,
+    VerificationReport,
 )
-from vcid.report import Check, Outcome, VerificationReport
 from vcid.schema import validate_credential_schemas
 
-DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 #: Codes that mean a JSON-LD context problem found while canonicalizing.
 _CONTEXT_CODES = frozenset({"UNDEFINED_TERM", "JSONLD_ERROR", "DOCUMENT_LOAD_ERROR"})
 #: The most credentials one presentation may carry.
@@ -68,20 +76,17 @@ class StatusChecker(Protocol):
     Returns one or more checks named ``status`` or ``status[i]...``: failed
     for revoked or suspended, ``alert`` for a flag a person must see (a
     missing-child alert), indeterminate when a list cannot be had or is
-    stale. It must not raise for a bad credential or list.
+    stale. Status lists are verified in ``environment``, the verifier's
+    own. It must not raise for a bad credential or list.
     """
 
-    def check_status(self, credential: Credential, *, now: datetime) -> tuple[Check, ...]: ...
-
-
-class Resolver(Protocol):
-    """What the verifier needs from DID resolution (a ``ResolverRegistry``)."""
-
-    def resolve_verification_method(
-        self, vm_url: str, *, relationship: str
-    ) -> VerificationMethod: ...
-
-    def resolve_document(self, did: str) -> DIDDocument: ...
+    def check_status(
+        self,
+        credential: Credential,
+        *,
+        now: datetime,
+        environment: VerificationEnvironment,
+    ) -> tuple[Check, ...]: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,53 +109,42 @@ class ReceiptPolicy:
 
 
 class CredentialVerifier:
-    """Verifies credentials and presentations with one fixed environment.
+    """Verifies credentials and presentations in one fixed environment.
 
-    The environment (DID resolver, JSON-LD processor and its contexts,
-    accepted cryptosuites, clock skew) is fixed at construction so that its
-    caches (processed contexts, resolved did:key documents) are reused by
-    every call. Build one and keep it.
+    Build one and keep it: the environment's caches (processed contexts,
+    resolved did:key documents) and the status checker's lists are reused
+    by every call.
 
-    :param resolver: resolves verification methods; defaults to did:key and
-        did:jwk, offline.
-    :param jsonld: the JSON-LD processor; defaults to the bundled contexts
-        only, in safe mode.
-    :param allowed_suites: the cryptosuites accepted; None for all supported.
-    :param max_clock_skew: tolerance for validity periods and proof expiry.
+    :param environment: the resolver, contexts, suites, clock skew and
+        clock; defaults to the offline default (did:key and did:jwk, the
+        bundled contexts, every supported suite, five minutes of skew).
     :param status_checker: checks ``credentialStatus`` entries; without one,
         a credential that has a status entry is never ``valid`` (its
         status check is indeterminate).
     :param receipts: how log receipts are checked when presented (and
         whether one is required); by default they are checked when given.
+    :raises UsageError: for arguments of the wrong type.
     """
 
     def __init__(
         self,
         *,
-        resolver: Resolver | None = None,
-        jsonld: JsonLdProcessor | None = None,
-        allowed_suites: Collection[str] | None = None,
-        max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
+        environment: VerificationEnvironment | None = None,
         status_checker: StatusChecker | None = None,
         receipts: ReceiptPolicy | None = None,
     ) -> None:
-        if not isinstance(max_clock_skew, timedelta) or max_clock_skew < timedelta(0):
-            raise UsageError("max_clock_skew must be a non-negative timedelta")
-        if allowed_suites is not None:
-            if isinstance(allowed_suites, str):
-                raise UsageError("allowed_suites must be a collection of names")
-            for name in allowed_suites:
-                get_suite(name)  # raises UnsupportedError for unknown names
-        self._resolver: Resolver = resolver if resolver is not None else default_resolver()
-        self._jsonld = jsonld if jsonld is not None else JsonLdProcessor()
-        self._allowed = None if allowed_suites is None else frozenset(allowed_suites)
-        self._skew = max_clock_skew
+        if environment is not None and not isinstance(environment, VerificationEnvironment):
+            raise UsageError("environment must be a VerificationEnvironment")
+        if receipts is not None and not isinstance(receipts, ReceiptPolicy):
+            raise UsageError("receipts must be a ReceiptPolicy")
+        self._env = environment if environment is not None else default_environment()
         self._status = status_checker
         self._receipts = receipts if receipts is not None else ReceiptPolicy()
 
     @property
-    def jsonld(self) -> JsonLdProcessor:
-        return self._jsonld
+    def environment(self) -> VerificationEnvironment:
+        """The environment every check of this verifier runs in."""
+        return self._env
 
     def verify_credential(
         self,
@@ -162,89 +156,94 @@ class CredentialVerifier:
         """Verify one credential.
 
         :param credential: the secured credential as parsed JSON.
-        :param now: the verification time (aware); defaults to the clock.
+        :param now: the verification time (aware); defaults to the
+            environment's clock.
         :param receipt: the credential's transparency-log receipt, if one was
             presented (``VcidLogReceipt/v1`` JSON).
         :raises UsageError: for a naive ``now`` or a non-object credential.
         """
-        moment = _moment(now)
+        moment = self._env.moment(now)
         if not isinstance(credential, Mapping):
             raise UsageError("credential must be a JSON object")
-        checks = self._credential_checks(credential, moment, receipt)
-        return VerificationReport("credential", tuple(checks))
+        return VerificationReport.for_credential(
+            self._credential_result(None, credential, moment, receipt)
+        )
 
     def verify_presentation(
         self,
         presentation: Mapping[str, JsonValue],
         *,
-        challenge: str | None,
+        challenge: str | None = None,
         domain: str | None = None,
+        no_challenge: bool = False,
         now: datetime | None = None,
         receipts: Mapping[str, Mapping[str, object]] | None = None,
     ) -> VerificationReport:
         """Verify a presentation's own proof, then every credential in it.
 
         :param presentation: the signed presentation as parsed JSON.
-        :param challenge: the challenge the verifier issued; it must be in
-            the proof. ``None`` must be passed explicitly, and then replay
-            protection is the caller's business.
+        :param challenge: the single-use challenge the verifier issued; the
+            proof must carry exactly it. Without one (and without
+            ``no_challenge``) the presentation is not valid: it could be a
+            replay.
         :param domain: the verifier's domain, required in the proof if given.
-        :param now: the verification time (aware); defaults to the clock.
+        :param no_challenge: the caller expects no challenge and takes care
+            of replay itself; a proof that carries a challenge is then not
+            valid either (the verifier did not issue it).
+        :param now: the verification time (aware); defaults to the
+            environment's clock.
         :param receipts: transparency-log receipts presented with the
             credentials, keyed by credential ``id``.
-        :raises UsageError: for misuse (naive ``now``, non-object input).
+        :raises UsageError: for misuse (naive ``now``, non-object input, a
+            challenge together with ``no_challenge``).
         """
-        moment = _moment(now)
+        moment = self._env.moment(now)
         if not isinstance(presentation, Mapping):
             raise UsageError("presentation must be a JSON object")
+        if no_challenge and challenge is not None:
+            raise UsageError("pass either challenge or no_challenge=True, not both")
+        if challenge is not None and (not isinstance(challenge, str) or not challenge):
+            raise UsageError("challenge must be a non-empty string")
         checks: list[Check] = []
         holder: str | None = None
         try:
             view = validate_presentation(presentation)
             holder = view.holder_id
-            checks.append(Check.passed("presentation.data_model"))
+            checks.append(Check.passed("data_model"))
             if view.enveloped:
                 checks.append(
                     Check(
-                        "presentation.enveloped",
+                        "enveloped",
                         Outcome.INDETERMINATE,
                         "UNSUPPORTED",
                         "enveloped credentials are not supported",
                     )
                 )
         except DataModelError as exc:
-            checks.append(Check.from_error("presentation.data_model", exc))
+            checks.append(Check.from_error("data_model", exc))
             raw_holder = presentation.get("holder")
             holder = raw_holder if isinstance(raw_holder, str) else None
         purpose = AuthenticationPurpose(
             challenge=challenge, domain=domain, expected_controller=holder
         )
-        proof_checks = verify_proofs(
-            presentation,
-            resolver=self._resolver,
-            jsonld=self._jsonld,
-            purpose=purpose,
-            allowed_suites=self._allowed,
-            now=moment,
-            max_clock_skew=self._skew,
-        )
-        checks.extend(_prefixed("presentation.", proof_checks))
-        if challenge is None:
-            checks.append(
-                Check.skipped(
-                    "presentation.challenge", "no challenge was expected: replay is not ruled out"
-                )
-            )
-        checks.append(_context_check("presentation.context", proof_checks))
+        proof_checks = self._env.verify_proofs(presentation, purpose=purpose, now=moment)
+        checks.extend(proof_checks)
+        checks.append(_challenge_check(presentation, challenge, no_challenge=no_challenge))
+        checks.append(_context_check("context", proof_checks))
         held = receipts or {}
         embedded = _embedded_credentials(presentation)
         linked = _linkable(embedded)
+        results = []
         for index, item in enumerate(embedded):
             credential_id = item.get("id")
             receipt = held.get(credential_id) if isinstance(credential_id, str) else None
-            item_checks = self._credential_checks(item, moment, receipt, linked)
-            checks.extend(_prefixed(f"credential[{index}].", item_checks))
-        return VerificationReport("presentation", tuple(checks))
+            results.append(self._credential_result(index, item, moment, receipt, linked))
+        own = PresentationResult(
+            holder=holder,
+            verification_methods=_signing_methods(presentation, proof_checks),
+            checks=tuple(checks),
+        )
+        return VerificationReport.for_presentation(own, results)
 
     def verify(
         self,
@@ -252,22 +251,30 @@ class CredentialVerifier:
         *,
         challenge: str | None = None,
         domain: str | None = None,
+        no_challenge: bool = False,
         now: datetime | None = None,
     ) -> VerificationReport:
-        """Verify a credential or a presentation, whichever ``document`` is."""
+        """Verify a credential or a presentation, whichever ``document`` is.
+
+        ``challenge``, ``domain`` and ``no_challenge`` apply to a
+        presentation (see :meth:`verify_presentation`).
+        """
         if isinstance(document, Mapping) and _is_presentation(document):
-            return self.verify_presentation(document, challenge=challenge, domain=domain, now=now)
+            return self.verify_presentation(
+                document, challenge=challenge, domain=domain, no_challenge=no_challenge, now=now
+            )
         return self.verify_credential(document, now=now)
 
     # --- steps ------------------------------------------------------------
 
-    def _credential_checks(
+    def _credential_result(
         self,
+        index: int | None,
         credential: Mapping[str, JsonValue],
         now: datetime,
         receipt: Mapping[str, object] | None = None,
         linked: Mapping[str, Mapping[str, JsonValue]] | None = None,
-    ) -> list[Check]:
+    ) -> CredentialResult:
         checks: list[Check] = []
         view: Credential | None = None
         try:
@@ -278,23 +285,17 @@ class CredentialVerifier:
         if view is not None:
             checks.append(_schema_check(credential, view))
         issuer = view.issuer_id if view is not None else _raw_issuer(credential)
-        proof_checks = verify_proofs(
-            credential,
-            resolver=self._resolver,
-            jsonld=self._jsonld,
-            purpose=AssertionPurpose(expected_controller=issuer),
-            allowed_suites=self._allowed,
-            now=now,
-            max_clock_skew=self._skew,
+        proof_checks = self._env.verify_proofs(
+            credential, purpose=AssertionPurpose(expected_controller=issuer), now=now
         )
         checks.extend(proof_checks)
-        checks.append(_context_check("context", proof_checks, credential, self._jsonld))
+        checks.append(_context_check("context", proof_checks, credential, self._env))
         if view is not None:
             checks.append(self._validity(view, now))
             checks.append(_related_resources(view, linked or {}))
             checks.extend(self._status_checks(view, now))
             checks.extend(self._receipt_checks(credential, view, receipt, now))
-        return checks
+        return CredentialResult(index=index, view=_view(view), checks=tuple(checks))
 
     def _receipt_checks(
         self,
@@ -312,13 +313,12 @@ class CredentialVerifier:
         return check_receipt(
             credential,
             receipt,
-            resolver=self._resolver,
+            environment=self._env,
             issuer=view.issuer_id,
             trusted_checkpoints=policy.trusted_checkpoints,
             consistency=policy.consistency,
             anchor_reader=policy.anchor_reader,
             now=now,
-            max_clock_skew=self._skew,
         )
 
     def _status_checks(self, view: Credential, now: datetime) -> tuple[Check, ...]:
@@ -329,29 +329,80 @@ class CredentialVerifier:
                 "the credential has a status entry but no status checker is configured"
             )
             return (Check.from_error("status", error),)
-        return self._status.check_status(view, now=now)
+        return self._status.check_status(view, now=now, environment=self._env)
 
     def _validity(self, view: Credential, now: datetime) -> Check:
+        skew = self._env.max_clock_skew
         try:
-            if view.valid_from is not None and now + self._skew < view.valid_from:
+            if view.valid_from is not None and now + skew < view.valid_from:
                 raise NotYetValid("the credential is not valid yet (validFrom)")
-            if view.valid_until is not None and now - self._skew > view.valid_until:
+            if view.valid_until is not None and now - skew > view.valid_until:
                 raise Expired("the credential has expired (validUntil)")
         except VcidError as exc:
             return Check.from_error("validity", exc)
         return Check.passed("validity")
 
 
-def _moment(now: datetime | None) -> datetime:
-    if now is None:
-        return datetime.now(UTC)
-    if not isinstance(now, datetime) or now.utcoffset() is None:
-        raise UsageError("now must be a timezone-aware datetime")
-    return now
+def _view(view: Credential | None) -> CredentialView | None:
+    if view is None:
+        return None
+    return CredentialView(
+        id=view.id,
+        types=view.types,
+        issuer=view.issuer_id,
+        subject_ids=view.subject_ids,
+        valid_from=view.valid_from,
+        valid_until=view.valid_until,
+        version=view.version,
+    )
 
 
-def _prefixed(prefix: str, checks: Iterable[Check]) -> list[Check]:
-    return [Check(prefix + c.name, c.outcome, c.code, c.detail) for c in checks]
+def _raw_proofs(document: Mapping[str, JsonValue]) -> list[JsonValue]:
+    raw = document.get("proof")
+    return [raw] if isinstance(raw, dict) else raw if isinstance(raw, list) else []
+
+
+def _challenge_check(
+    presentation: Mapping[str, JsonValue], challenge: str | None, *, no_challenge: bool
+) -> Check:
+    """``challenge``: whether the proof is bound to a challenge this verifier issued.
+
+    With a challenge, each proof's ``.challenge`` check compares it; this
+    check then only records that replay is ruled out. Without one, the
+    presentation fails unless the caller opted out, and with the opt-out a
+    proof that carries a challenge anyway fails (the verifier did not
+    issue it, so it cannot be one it remembers).
+    """
+    name = "challenge"
+    if challenge is not None:
+        return Check.passed(name, "the proof must carry the challenge the verifier issued")
+    if not no_challenge:
+        error = ChallengeRequired(
+            "no expected challenge was given: a replayed presentation cannot be ruled out"
+        )
+        return Check.from_error(name, error)
+    for proof in _raw_proofs(presentation):
+        if isinstance(proof, dict) and proof.get("challenge") is not None:
+            unexpected = ChallengeMismatch(
+                "the proof carries a challenge the verifier did not issue"
+            )
+            return Check.from_error(name, unexpected)
+    return Check.skipped(name, "no challenge was expected: replay is the caller's to rule out")
+
+
+def _signing_methods(
+    presentation: Mapping[str, JsonValue], proof_checks: Sequence[Check]
+) -> tuple[str, ...]:
+    """The verification methods of the proofs whose signatures verified."""
+    verified = {check.name for check in proof_checks if check.outcome is Outcome.PASSED}
+    methods: list[str] = []
+    for index, proof in enumerate(_raw_proofs(presentation)):
+        if f"proof[{index}].signature" not in verified or not isinstance(proof, dict):
+            continue
+        method = proof.get("verificationMethod")
+        if isinstance(method, str):
+            methods.append(method)
+    return tuple(methods)
 
 
 def _raw_issuer(document: Mapping[str, JsonValue]) -> str | None:
@@ -390,7 +441,7 @@ def _context_check(
     name: str,
     proof_checks: Sequence[Check],
     document: Mapping[str, JsonValue] | None = None,
-    jsonld: JsonLdProcessor | None = None,
+    environment: VerificationEnvironment | None = None,
 ) -> Check:
     """Whether every term and context of the document is defined.
 
@@ -401,10 +452,10 @@ def _context_check(
     for check in proof_checks:
         if check.code in _CONTEXT_CODES:
             return Check(name, check.outcome, check.code, check.detail)
-    if document is None or jsonld is None or _has_rdfc_proof(document):
+    if document is None or environment is None or _has_rdfc_proof(document):
         return Check.passed(name, "checked while canonicalizing")
     try:
-        jsonld.check({k: v for k, v in document.items() if k != "proof"})
+        environment.jsonld.check({k: v for k, v in document.items() if k != "proof"})
     except VcidError as exc:
         return Check.from_error(name, exc)
     return Check.passed(name)
@@ -436,9 +487,6 @@ def _schema_check(credential: Mapping[str, JsonValue], view: Credential) -> Chec
     return Check.passed("schema", detail + (f"; {unchecked} not bundled" if unchecked else ""))
 
 
-_DIGESTS_BY_LENGTH = {32: "sha256", 48: "sha384", 64: "sha512"}
-
-
 def _linkable(
     credentials: Sequence[Mapping[str, JsonValue]],
 ) -> dict[str, Mapping[str, JsonValue]]:
@@ -451,76 +499,36 @@ def _linkable(
     return by_id
 
 
-def _held_bytes(resource_id: str, linked: Mapping[str, Mapping[str, JsonValue]]) -> bytes | None:
-    """The bytes a digest of ``resource_id`` covers, if the verifier holds them.
-
-    A bundled context is held byte for byte; a credential presented alongside
-    is held as its RFC 8785 (JCS) form, the form vcid's builders digest.
-    """
-    data = bundled_context_bytes(resource_id)
-    if data is not None:
-        return data
-    credential = linked.get(resource_id)
-    if credential is None:
-        return None
-    try:
-        return jcs_canonicalize(credential)
-    except VcidError:
-        return None
-
-
 def _related_resources(view: Credential, linked: Mapping[str, Mapping[str, JsonValue]]) -> Check:
     """Check ``relatedResource`` digests of the resources held offline.
 
     vcid holds its bundled contexts byte for byte, and in a presentation the
-    other credentials presented with this one (so a guardianship credential's
-    link to the birth credential is checked); a digest that does not match
-    fails. Resources vcid does not hold are not fetched (the verifier stays
+    other credentials presented with this one as their RFC 8785 (JCS) form,
+    the form vcid's builders digest (so a guardianship credential's link to
+    the birth credential is checked); a digest that does not match fails.
+    Resources vcid does not hold are not fetched (the verifier stays
     offline) and are reported as unchecked.
     """
     name = "related_resource"
+
+    def held(resource_id: str) -> bytes | None:
+        data = bundled_context_bytes(resource_id)
+        if data is not None:
+            return data
+        credential = linked.get(resource_id)
+        return None if credential is None else jcs_canonicalize(credential)
+
     try:
-        resources = related_resources(view)
+        digests = check_related_digests(view, held)
     except VcidError as exc:
         return Check.from_error(name, exc)
-    if not resources:
+    if digests.total == 0:
         return Check.skipped(name, "no relatedResource")
-    held = 0
-    for index, resource in enumerate(resources):
-        data = _held_bytes(resource.id, linked)
-        if data is None:
-            continue
-        held += 1
-        try:
-            _check_digests(resource, data, f"relatedResource[{index}]")
-        except VcidError as exc:
-            return Check.from_error(name, exc)
-    if held == 0:
+    if digests.checked == 0:
         return Check.skipped(name, "no related resource is held offline")
-    unheld = len(resources) - held
-    detail = f"{held} digest{'s' if held > 1 else ''} match"
+    unheld = digests.total - digests.checked
+    detail = f"{digests.checked} digest{'s' if digests.checked > 1 else ''} match"
     return Check.passed(name, detail + (f"; {unheld} not held offline" if unheld else ""))
-
-
-def _check_digests(resource: RelatedResource, data: bytes, path: str) -> None:
-    if resource.digest_sri is not None:
-        for token in resource.digest_sri.split():
-            algorithm, _, value = token.partition("?")[0].partition("-")
-            if algorithm not in _DIGESTS_BY_LENGTH.values():
-                raise DigestMismatch(f"{path}: digestSRI uses an unsupported hash")
-            try:
-                expected = base64.b64decode(value, validate=True)
-            except ValueError:
-                raise DigestMismatch(f"{path}: digestSRI is not valid base64") from None
-            if not hmac.compare_digest(hashlib.new(algorithm, data).digest(), expected):
-                raise DigestMismatch(f"{path}: digestSRI does not match the resource")
-    if resource.digest_multibase is not None:
-        digest = multibase_decode(resource.digest_multibase)
-        by_length = _DIGESTS_BY_LENGTH.get(len(digest))
-        if by_length is None or not hmac.compare_digest(
-            hashlib.new(by_length, data).digest(), digest
-        ):
-            raise DigestMismatch(f"{path}: digestMultibase does not match the resource")
 
 
 _DEFAULT: CredentialVerifier | None = None
@@ -538,20 +546,26 @@ def verify(
     *,
     challenge: str | None = None,
     domain: str | None = None,
+    no_challenge: bool = False,
     now: datetime | None = None,
     verifier: CredentialVerifier | None = None,
 ) -> VerificationReport:
     """Verify a credential or presentation with the offline defaults.
 
     :param document: the credential or presentation as parsed JSON.
-    :param challenge: for a presentation, the challenge the verifier issued.
+    :param challenge: for a presentation, the challenge the verifier issued
+        (required unless ``no_challenge``: see
+        :meth:`CredentialVerifier.verify_presentation`).
     :param domain: for a presentation, the verifier's domain.
+    :param no_challenge: for a presentation, expect no challenge.
     :param now: the verification time (aware); defaults to the clock.
     :param verifier: a configured :class:`CredentialVerifier`; defaults to
         one with bundled contexts and did:key/did:jwk resolution.
     """
     chosen = verifier if verifier is not None else _default_verifier()
-    return chosen.verify(document, challenge=challenge, domain=domain, now=now)
+    return chosen.verify(
+        document, challenge=challenge, domain=domain, no_challenge=no_challenge, now=now
+    )
 
 
 __all__ = [
@@ -560,5 +574,6 @@ __all__ = [
     "ReceiptPolicy",
     "Resolver",
     "StatusChecker",
+    "VerificationEnvironment",
     "verify",
 ]

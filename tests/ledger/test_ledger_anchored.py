@@ -18,7 +18,7 @@ from tests.ledger.evm_node import (  # noqa: F401 - fixtures
     funded_account,
     w3_fixture,
 )
-from tests.ledger.test_receipt import CREDENTIAL, REGISTRAR, RESOLVER, build_log
+from tests.ledger.test_receipt import CREDENTIAL, ENVIRONMENT, REGISTRAR, build_log
 from vcid.cli import main
 from vcid.ledger import Ledger, SQLiteLog, check_receipt, receipt_for
 from vcid.ledger.entry import credential_commitment
@@ -42,7 +42,7 @@ def test_an_anchored_receipt_verifies_with_the_chain_as_reader(w3: Web3, tmp_pat
     checks = check_receipt(
         CREDENTIAL,
         receipt.to_json(),
-        resolver=RESOLVER,
+        environment=ENVIRONMENT,
         issuer=REGISTRAR.controller,
         anchor_reader=reader,
         now=T0 + timedelta(days=1),
@@ -58,7 +58,7 @@ def test_an_anchored_receipt_verifies_with_the_chain_as_reader(w3: Web3, tmp_pat
     checks = check_receipt(
         CREDENTIAL,
         fresh,
-        resolver=RESOLVER,
+        environment=ENVIRONMENT,
         issuer=REGISTRAR.controller,
         anchor_reader=reader,
         now=T0 + timedelta(days=1),

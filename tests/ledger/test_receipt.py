@@ -15,7 +15,7 @@ import pytest
 
 from vcid._json import JsonObject
 from vcid.demo import sample_birth_credential
-from vcid.did import default_resolver
+from vcid.environment import VerificationEnvironment
 from vcid.errors import LogEntryNotFound, UsageError
 from vcid.issuer import issue
 from vcid.keyfile import KeyFile
@@ -38,7 +38,7 @@ CREDENTIAL = issue(
     key=REGISTRAR,
     cryptosuite="eddsa-jcs-2022",
 )
-RESOLVER = default_resolver()
+ENVIRONMENT = VerificationEnvironment()
 
 
 def filler(i: int) -> bytes:
@@ -79,7 +79,7 @@ def check(
         check_receipt(
             credential,
             receipt,
-            resolver=RESOLVER,
+            environment=ENVIRONMENT,
             issuer=issuer,
             now=options.pop("now", NOW),  # type: ignore[arg-type]
             **options,  # type: ignore[arg-type]
@@ -243,7 +243,7 @@ def test_the_issuer_must_be_the_credential_issuer_and_resolvable(log: SQLiteLog)
         check_receipt(
             credential,
             receipt,
-            resolver=RESOLVER,
+            environment=ENVIRONMENT,
             issuer="did:web:registry.example",
             now=NOW,
         )

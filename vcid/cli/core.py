@@ -25,7 +25,7 @@ from vcid.keyfile import KeyFile, write_key_file
 from vcid.keys import KeyType
 from vcid.proofs import SUPPORTED_SUITES
 from vcid.status import BitstringStatusChecker, FolderFetcher, HTTPSStatusListFetcher
-from vcid.verifier import CredentialVerifier
+from vcid.verifier import CredentialVerifier, VerificationEnvironment
 
 # --- commands ---------------------------------------------------------------
 
@@ -102,17 +102,27 @@ def _status_checker(args: argparse.Namespace) -> BitstringStatusChecker | None:
     return None
 
 
-def _verify(args: argparse.Namespace, out: TextIO) -> int:
-    document = read_json(args.file)
-    verifier = CredentialVerifier(
+def _environment(args: argparse.Namespace) -> VerificationEnvironment:
+    """The one environment every check of this run uses (credentials, lists, receipts)."""
+    return VerificationEnvironment(
         resolver=default_resolver(web_fetcher=UrllibFetcher()),
         jsonld=jsonld_processor(args.context),
+    )
+
+
+def _verify(args: argparse.Namespace, out: TextIO) -> int:
+    document = read_json(args.file)
+    if args.challenge is not None and args.no_challenge:
+        raise UsageError("give --challenge or --no-challenge, not both")
+    verifier = CredentialVerifier(
+        environment=_environment(args),
         status_checker=_status_checker(args),
     )
     report = verifier.verify(
         document,
         challenge=args.challenge,
         domain=args.domain,
+        no_challenge=args.no_challenge,
         now=datetime_option(args.now, "--now"),
     )
     if args.json:
@@ -167,7 +177,16 @@ def register(commands: Subcommands) -> None:
     present_cmd.set_defaults(handler=_present)
 
     verify_cmd = commands.add_parser("verify", help="verify a credential or presentation")
-    verify_cmd.add_argument("--challenge", help="the challenge the presentation must carry")
+    verify_cmd.add_argument(
+        "--challenge",
+        help="the challenge the presentation must carry (required for a presentation)",
+    )
+    verify_cmd.add_argument(
+        "--no-challenge",
+        action="store_true",
+        help="expect no challenge (replay protection is then yours); a presentation "
+        "whose proof carries one fails",
+    )
     verify_cmd.add_argument("--domain", help="the domain the presentation must carry")
     verify_cmd.add_argument("--now", help="verify as of this time (default: now)")
     verify_cmd.add_argument("--context", action="append", default=[], help=CONTEXT_HELP)

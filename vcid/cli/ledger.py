@@ -30,6 +30,7 @@ from vcid.cli._common import (
 )
 from vcid.cli._keys import read_key_option
 from vcid.did import UrllibFetcher, default_resolver
+from vcid.environment import VerificationEnvironment
 from vcid.errors import InvalidError, UsageError, VcidError
 from vcid.ledger import merkle
 from vcid.ledger.entry import EntryType, LogEntry, credential_commitment
@@ -143,13 +144,13 @@ def _verify_receipt(args: argparse.Namespace, out: TextIO) -> int:
             raise UsageError("the credential has no issuer id: give --issuer DID")
     trusted = [_read_checkpoint(path) for path in args.trusted or ()]
     now = _now(args.now, "--now")
-    resolver = default_resolver(web_fetcher=UrllibFetcher())
+    environment = VerificationEnvironment(resolver=default_resolver(web_fetcher=UrllibFetcher()))
     if args.db is not None:
         with _open(args.db) as log:
             checks = check_receipt(
                 credential,
                 receipt,
-                resolver=resolver,
+                environment=environment,
                 issuer=issuer,
                 trusted_checkpoints=trusted,
                 consistency=log.consistency_proof,
@@ -159,7 +160,7 @@ def _verify_receipt(args: argparse.Namespace, out: TextIO) -> int:
         checks = check_receipt(
             credential,
             receipt,
-            resolver=resolver,
+            environment=environment,
             issuer=issuer,
             trusted_checkpoints=trusted,
             now=now,

@@ -25,11 +25,12 @@ import base64
 import binascii
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Final, Protocol
 
 from vcid._json import JsonObject, JsonValue
 from vcid.did import DIDDocument
+from vcid.environment import VerificationEnvironment
 from vcid.errors import (
     AnchorMismatch,
     AnchorNotFinal,
@@ -58,7 +59,6 @@ __all__ = [
     "MAX_ANCHORS",
     "RECEIPT_TYPE",
     "AnchorReader",
-    "DocumentResolver",
     "Receipt",
     "check_receipt",
     "receipt_for",
@@ -68,12 +68,6 @@ RECEIPT_TYPE: Final = "VcidLogReceipt/v1"
 #: The most anchor references a receipt may carry.
 MAX_ANCHORS: Final = 16
 _KEYS: Final = frozenset({"type", "logId", "leaf", "inclusion", "checkpoint", "anchors"})
-
-
-class DocumentResolver(Protocol):
-    """Resolves a DID to its document (:class:`vcid.did.ResolverRegistry` is one)."""
-
-    def resolve_document(self, did: str) -> DIDDocument: ...
 
 
 class AnchorReader(Protocol):
@@ -302,13 +296,12 @@ def check_receipt(
     credential: Mapping[str, JsonValue],
     receipt: Mapping[str, object] | Receipt,
     *,
-    resolver: DocumentResolver,
+    environment: VerificationEnvironment,
     issuer: str,
     trusted_checkpoints: Sequence[SignedCheckpoint] = (),
     consistency: Callable[[int, int], Sequence[bytes]] | None = None,
     anchor_reader: AnchorReader | None = None,
     now: datetime,
-    max_clock_skew: timedelta = timedelta(minutes=5),
 ) -> tuple[Check, ...]:
     """Check a log receipt for ``credential``; never raises for a bad receipt.
 
@@ -322,6 +315,8 @@ def check_receipt(
     proof), ``ledger.anchor`` (the anchor found by ``anchor_reader`` matches
     and is final).
 
+    :param environment: the verification environment: its resolver gives
+        the issuer's DID document, its clock skew bounds checkpoint times.
     :param issuer: the credential's issuer DID, as already verified.
     :param trusted_checkpoints: checkpoints the verifier already holds (and
         verified); none means ``ledger.consistency`` is skipped.
@@ -336,6 +331,10 @@ def check_receipt(
         raise UsageError("credential must be a JSON object")
     if not isinstance(issuer, str):
         raise UsageError("issuer must be a DID string")
+    if not isinstance(environment, VerificationEnvironment):
+        raise UsageError("environment must be a VerificationEnvironment")
+    max_clock_skew = environment.max_clock_skew
+    resolver = environment.resolver
     trusted = list(trusted_checkpoints)
     if not all(isinstance(cp, SignedCheckpoint) for cp in trusted):
         raise UsageError("trusted_checkpoints must be SignedCheckpoint values")

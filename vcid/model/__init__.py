@@ -35,6 +35,12 @@ from vcid.model.presentation import (
     Presentation,
     validate_presentation,
 )
+from vcid.model.related import (
+    HeldResources,
+    RelatedDigests,
+    check_digests,
+    check_related_digests,
+)
 
 __all__ = [
     "ENVELOPED_VC_TYPE",
@@ -45,9 +51,13 @@ __all__ = [
     "VP_TYPE",
     "Credential",
     "DataModelViolation",
+    "HeldResources",
     "Presentation",
+    "RelatedDigests",
     "RelatedResource",
     "Version",
+    "check_digests",
+    "check_related_digests",
     "format_datetime",
     "is_url",
     "parse_datetime",

@@ -42,6 +42,7 @@ from typing import Final, Protocol
 from urllib.parse import urlsplit
 
 from vcid import _json
+from vcid.environment import VerificationEnvironment, default_environment
 from vcid.errors import (
     IndeterminateError,
     Revoked,
@@ -58,10 +59,8 @@ from vcid.errors import (
     UsageError,
     VcidError,
 )
-from vcid.jsonld import JsonLdProcessor
 from vcid.model import Credential, require_aware
-from vcid.proofs import AssertionPurpose, verify_proofs
-from vcid.proofs.engine import VerificationMethodResolver
+from vcid.proofs import AssertionPurpose
 from vcid.report import Check, Outcome
 from vcid.status.bitstring import StatusBitstring
 from vcid.status.credential import (
@@ -239,6 +238,7 @@ class _VerifiedList:
 
     url: str
     view: StatusListView
+    environment: VerificationEnvironment
     fetched_at: datetime
     fresh_for: timedelta
     bitstrings: dict[int, StatusBitstring | VcidError] = field(default_factory=dict)
@@ -277,13 +277,14 @@ class BitstringStatusChecker:
     Pass it as ``CredentialVerifier(status_checker=...)``. Build one and keep
     it: its cache is what makes repeated checks fast and private.
 
+    Lists are verified in the environment the verifier passes to
+    :meth:`check_status` (its resolver, contexts, accepted suites, clock
+    skew), so a did:web registrar's lists verify wherever its credentials
+    do, and a verifier's suite policy reaches its status lists.
+
     :param fetcher: gets lists by URL; defaults to :class:`HTTPSStatusListFetcher`.
-    :param resolver: resolves the lists' verification methods; defaults to
-        did:key and did:jwk, offline.
-    :param jsonld: the JSON-LD processor; defaults to the bundled contexts.
     :param purposes: the purposes checked; entries with other spec purposes
         are reported as skipped.
-    :param allowed_suites: the cryptosuites accepted on lists; None for all.
     :param default_ttl: how long a list without ``ttl`` stays fresh.
     :param max_ttl: the longest a list's ``ttl`` is honoured.
     :param max_stale: how long after it was fetched a list may still be used
@@ -291,7 +292,6 @@ class BitstringStatusChecker:
     :param max_list_age: if given, a list whose ``validFrom`` is older than
         this is stale (indeterminate), however recently it was fetched
         (a mirror that stopped updating).
-    :param max_clock_skew: tolerance on the lists' validity period.
     :param cache_size: the most lists kept (least recently used go first).
     :param anchor: if given, every list version fetched is checked against
         the issuer's log through it.
@@ -302,15 +302,11 @@ class BitstringStatusChecker:
         self,
         *,
         fetcher: StatusListFetcher | None = None,
-        resolver: VerificationMethodResolver | None = None,
-        jsonld: JsonLdProcessor | None = None,
         purposes: Collection[str] = STATUS_PURPOSES,
-        allowed_suites: Collection[str] | None = None,
         default_ttl: timedelta = DEFAULT_TTL,
         max_ttl: timedelta = DEFAULT_MAX_TTL,
         max_stale: timedelta = DEFAULT_MAX_STALE,
         max_list_age: timedelta | None = None,
-        max_clock_skew: timedelta = timedelta(minutes=5),
         cache_size: int = 128,
         anchor: StatusListAnchor | None = None,
     ) -> None:
@@ -318,7 +314,6 @@ class BitstringStatusChecker:
             ("default_ttl", default_ttl),
             ("max_ttl", max_ttl),
             ("max_stale", max_stale),
-            ("max_clock_skew", max_clock_skew),
         ):
             if not isinstance(value, timedelta) or value < timedelta(0):
                 raise UsageError(f"{name} must be a non-negative timedelta")
@@ -330,20 +325,12 @@ class BitstringStatusChecker:
             raise UsageError("cache_size must be a non-negative integer")
         if isinstance(purposes, str) or any(p not in STATUS_PURPOSES for p in purposes):
             raise UsageError(f"purposes must be some of {', '.join(STATUS_PURPOSES)}")
-        if resolver is None:
-            from vcid.did import default_resolver  # noqa: PLC0415 - only when defaulted
-
-            resolver = default_resolver()
         self._fetcher: StatusListFetcher = fetcher or HTTPSStatusListFetcher()
-        self._resolver = resolver
-        self._jsonld = jsonld if jsonld is not None else JsonLdProcessor()
         self._purposes = frozenset(purposes)
-        self._suites = None if allowed_suites is None else frozenset(allowed_suites)
         self._default_ttl = default_ttl
         self._max_ttl = max_ttl
         self._max_stale = max_stale
         self._max_age = max_list_age
-        self._skew = max_clock_skew
         self._cache_size = cache_size
         self._anchor = anchor
         self._cache: OrderedDict[str, _VerifiedList] = OrderedDict()
@@ -357,16 +344,29 @@ class BitstringStatusChecker:
         with self._lock:
             self._cache.clear()
 
-    def check_status(self, credential: Credential, *, now: datetime) -> tuple[Check, ...]:
+    def check_status(
+        self,
+        credential: Credential,
+        *,
+        now: datetime,
+        environment: VerificationEnvironment | None = None,
+    ) -> tuple[Check, ...]:
         """One check per status entry of ``credential`` (never raises for bad data).
 
         :param credential: the credential's typed view (``validate_credential``).
         :param now: the verification time (aware).
-        :raises UsageError: for a naive ``now`` or a non-credential.
+        :param environment: the environment the lists are verified in (the
+            verifier passes its own); defaults to the offline default.
+        :raises UsageError: for a naive ``now``, a non-credential or a bad
+            environment.
         """
         require_aware(now, "now")
         if not isinstance(credential, Credential):
             raise UsageError("credential must be a vcid.model.Credential")
+        if environment is None:
+            environment = default_environment()
+        elif not isinstance(environment, VerificationEnvironment):
+            raise UsageError("environment must be a VerificationEnvironment")
         entries = credential.status_entries
         if not entries:
             return (Check.skipped("status", "the credential has no status entry"),)
@@ -381,7 +381,9 @@ class BitstringStatusChecker:
             )
         lists: dict[str, _VerifiedList | _Result] = {}
         return tuple(
-            self._check_entry(index, entry, credential.issuer_id, now, lists)
+            self._check_entry(
+                index, entry, credential.issuer_id, now, lists, environment=environment
+            )
             for index, entry in enumerate(entries)
         )
 
@@ -394,6 +396,8 @@ class BitstringStatusChecker:
         issuer: str,
         now: datetime,
         lists: dict[str, _VerifiedList | _Result],
+        *,
+        environment: VerificationEnvironment,
     ) -> Check:
         purpose = raw.get("statusPurpose")
         name = f"status[{position}]"
@@ -419,7 +423,7 @@ class BitstringStatusChecker:
             held = lists.get(entry.list_url)
             if held is None:
                 try:
-                    held = self._list(entry.list_url, now)
+                    held = self._list(entry.list_url, now, environment)
                 except _Result as result:
                     held = result
                 lists[entry.list_url] = held
@@ -433,6 +437,7 @@ class BitstringStatusChecker:
         self, name: str, entry: StatusEntry, held: _VerifiedList, issuer: str, now: datetime
     ) -> Check:
         view = held.view
+        skew = held.environment.max_clock_skew
         try:
             if view.issuer_id != issuer:
                 raise StatusIssuerMismatch(
@@ -442,9 +447,9 @@ class BitstringStatusChecker:
                 raise StatusPurposeMismatch(
                     f"the status list's statusPurpose does not include {entry.purpose}"
                 )
-            if view.valid_from is not None and now + self._skew < view.valid_from:
+            if view.valid_from is not None and now + skew < view.valid_from:
                 raise StatusListNotYetValid("the status list is not valid yet (validFrom)")
-            if view.valid_until is not None and now - self._skew > view.valid_until:
+            if view.valid_until is not None and now - skew > view.valid_until:
                 raise StatusListExpired("the status list has expired (validUntil)")
             if (
                 self._max_age is not None
@@ -459,10 +464,15 @@ class BitstringStatusChecker:
 
     # --- lists ------------------------------------------------------------------------
 
-    def _list(self, url: str, now: datetime) -> _VerifiedList:
-        """The verified list at ``url``: cached if fresh, else fetched."""
+    def _list(self, url: str, now: datetime, environment: VerificationEnvironment) -> _VerifiedList:
+        """The verified list at ``url``: cached if fresh, else fetched.
+
+        A cached list counts only if it was verified in ``environment``.
+        """
         with self._lock:
             cached = self._cache.get(url)
+            if cached is not None and cached.environment is not environment:
+                cached = None
             if cached is not None:
                 self._cache.move_to_end(url)
         if cached is not None and now - cached.fetched_at < cached.fresh_for:
@@ -488,7 +498,7 @@ class BitstringStatusChecker:
                     )
                 ) from None
             raise _Result.of(error) from None
-        verified = self._verify(url, body, now)
+        verified = self._verify(url, body, now, environment)
         with self._lock:
             if self._cache_size:
                 self._cache[url] = verified
@@ -497,7 +507,9 @@ class BitstringStatusChecker:
                     self._cache.popitem(last=False)
         return verified
 
-    def _verify(self, url: str, body: bytes, now: datetime) -> _VerifiedList:
+    def _verify(
+        self, url: str, body: bytes, now: datetime, environment: VerificationEnvironment
+    ) -> _VerifiedList:
         try:
             document = _json.load_object(body, max_bytes=MAX_LIST_DOCUMENT_BYTES)
         except VcidError as exc:
@@ -508,14 +520,8 @@ class BitstringStatusChecker:
             raise _Result.of(exc) from None
         if view.id != url:
             raise _Result.of(StatusListError("the status list's id is not the URL the entry names"))
-        checks = verify_proofs(
-            document,
-            resolver=self._resolver,
-            jsonld=self._jsonld,
-            purpose=AssertionPurpose(expected_controller=view.issuer_id),
-            allowed_suites=self._suites,
-            now=now,
-            max_clock_skew=self._skew,
+        checks = environment.verify_proofs(
+            document, purpose=AssertionPurpose(expected_controller=view.issuer_id), now=now
         )
         for check in checks:
             if check.outcome is Outcome.FAILED:
@@ -539,7 +545,13 @@ class BitstringStatusChecker:
             except VcidError as exc:
                 raise _Result.of(exc, "the status list's log check: ") from None
         ttl = view.ttl if view.ttl is not None else self._default_ttl
-        return _VerifiedList(url=url, view=view, fetched_at=now, fresh_for=min(ttl, self._max_ttl))
+        return _VerifiedList(
+            url=url,
+            view=view,
+            environment=environment,
+            fetched_at=now,
+            fresh_for=min(ttl, self._max_ttl),
+        )
 
 
 def _outcome(name: str, entry: StatusEntry, value: int) -> Check:
