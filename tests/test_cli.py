@@ -220,6 +220,20 @@ def test_issue_present_verify(workdir: Path, keys: dict[str, Path]) -> None:
     assert wrong.returncode == 1
     assert "CHALLENGE_MISMATCH" in wrong.stdout
 
+    replayed = vcid("verify", "--domain", "border.example", str(vp))
+    assert replayed.returncode == 1, replayed.stdout
+    assert "CHALLENGE_REQUIRED" in replayed.stdout
+
+    opted_out = vcid("verify", "--no-challenge", "--json", str(vp))
+    assert opted_out.returncode == 1  # the proof carries a challenge nobody expected
+    own = {c["name"]: c["code"] for c in json.loads(opted_out.stdout)["presentation"]["checks"]}
+    assert own["challenge"] == "CHALLENGE_MISMATCH"
+
+    both = vcid("verify", "--challenge", "n-1", "--no-challenge", str(vp))
+    assert both.returncode == 2
+    assert both.stderr.count("\n") == 1
+    assert "Traceback" not in both.stderr
+
 
 def test_tampered_credential_exits_1(workdir: Path, keys: dict[str, Path]) -> None:
     """A tampered credential is not verified: exit 1 and a FAIL line."""

@@ -15,7 +15,7 @@ from vcid import CredentialVerifier, KeyFile, KeyType, Outcome, Verdict
 from vcid._json import JsonObject
 from vcid.canon.jcs import canonicalize as jcs_canonicalize
 from vcid.demo import SAMPLE_CONTEXT
-from vcid.errors import UsageError
+from vcid.errors import DigestMismatch, UsageError
 from vcid.issuer import create_presentation, issue, present, sign_presentation
 from vcid.jsonld import bundled_context_bytes
 from vcid.ledger import SQLiteLog, credential_commitment, receipt_for
@@ -408,9 +408,33 @@ def test_related_resource_digest_of_bundled_context(
     # The July 2024 draft context's digest (the W3C suite fixture) does not match the REC.
     stale = {**good, "digestMultibase": "uJKGMkOmFbVJhEfKTduMC2XCyvRAYLjOVmZWwIH1wQ7k"}
     del stale["digestSRI"]
-    signed = issue(unsigned(registrar.controller, relatedResource=[stale]), key=registrar)
+    with pytest.raises(DigestMismatch):  # vcid refuses to issue it ...
+        issue(unsigned(registrar.controller, relatedResource=[stale]), key=registrar)
+    signed = add_proof(  # ... so sign it below the issuer's checks
+        unsigned(registrar.controller, relatedResource=[stale]),
+        signer=registrar.signer,
+        suite="eddsa-rdfc-2022",
+        options=ProofOptions(
+            verification_method=registrar.verification_method, proof_purpose="assertionMethod"
+        ),
+        jsonld=verifier.environment.jsonld,
+    )
     report = verifier.verify_credential(signed, now=NOW)
     assert failed(report) == {"related_resource": "DIGEST_MISMATCH"}
+
+
+def test_issue_checks_digests_of_supplied_resources(registrar: KeyFile) -> None:
+    """A digest of a resource the issuer was given must match it, or issue refuses."""
+    policy = b'{"@context": {"policy": "https://registrar.example/vocab#policy"}}'
+    digest = "u" + base64.urlsafe_b64encode(hashlib.sha256(policy).digest()).decode().rstrip("=")
+    link = {"id": "https://registrar.example/policy", "digestMultibase": digest}
+    document = unsigned(registrar.controller, relatedResource=[link])
+    related = {"https://registrar.example/policy": policy}
+    assert issue(document, key=registrar, related=related)["relatedResource"] == [link]
+    with pytest.raises(DigestMismatch, match=r"relatedResource\[0\]"):
+        issue(document, key=registrar, related={link["id"]: policy + b" "})
+    with pytest.raises(UsageError):
+        issue(document, key=registrar, related={link["id"]: "text"})  # type: ignore[dict-item]
 
 
 def test_related_resource_not_held_is_not_fetched(
@@ -562,3 +586,66 @@ def test_presented_credentials_are_linked_by_digest(
     swapped = present([other, guardianship], key=parent, challenge="c-1")
     report = verifier.verify_presentation(swapped, challenge="c-1", now=NOW)
     assert failed(report) == {"credential[1].related_resource": "DIGEST_MISMATCH"}
+
+
+# --- the structured report ---------------------------------------------------------
+
+
+def test_report_groups_checks_per_credential_with_a_view(
+    verifier: CredentialVerifier, credential: JsonObject, registrar: KeyFile, parent: KeyFile
+) -> None:
+    """Each presented credential has its own checks, verdict and parsed view."""
+    expired = issue(
+        unsigned(registrar.controller, validUntil="2026-02-01T00:00:00Z"), key=registrar
+    )
+    vp = present([credential, expired], key=parent, challenge="c-9")
+    report = verifier.verify_presentation(vp, challenge="c-9", now=NOW)
+
+    assert report.presentation is not None
+    assert report.presentation.holder == parent.controller
+    assert report.presentation.verification_methods == (parent.verification_method,)
+    assert report.presentation.verdict is Verdict.VALID
+    first, second = report.credentials
+    assert (first.index, second.index) == (0, 1)
+    assert first.verdict is Verdict.VALID
+    assert second.verdict is Verdict.INVALID
+    assert second.check("validity") is not None
+    assert second.check("validity").code == "EXPIRED"  # type: ignore[union-attr]
+    assert first.view is not None
+    assert first.view.types == ("VerifiableCredential", "BirthCredential")
+    assert first.view.issuer == registrar.controller
+    assert first.view.valid_from == datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    assert first.view.subject_ids == (None,)
+    assert first.status[0].outcome is Outcome.SKIPPED
+    assert first.receipt == ()
+    # The flat checks are the grouped ones, prefixed.
+    flat = [c.name for c in report.checks]
+    assert flat == [
+        *(f"presentation.{c.name}" for c in report.presentation.checks),
+        *(f"credential[0].{c.name}" for c in first.checks),
+        *(f"credential[1].{c.name}" for c in second.checks),
+    ]
+    document: Any = report.to_json()
+    assert document["presentation"]["holder"] == parent.controller
+    views = [c["view"] for c in document["credentials"]]
+    assert views[0]["validFrom"] == "2026-01-05T09:00:00Z"
+    assert views[1]["validUntil"] == "2026-02-01T00:00:00Z"
+    # The view names types and identifiers only, never the claims about the child.
+    assert "Amara" not in str(document)
+
+
+def test_a_lone_credential_has_one_result_and_no_presentation(
+    verifier: CredentialVerifier, credential: JsonObject
+) -> None:
+    """verify_credential gives one unprefixed result; a broken data model gives no view."""
+    report = verifier.verify_credential(credential, now=NOW)
+    (result,) = report.credentials
+    assert result.index is None
+    assert result.prefix == ""
+    assert result.checks == report.checks
+    assert report.presentation is None
+    broken: Any = copy.deepcopy(credential)
+    broken["type"] = ["BirthCredential"]
+    (bad,) = verifier.verify_credential(broken, now=NOW).credentials
+    assert bad.view is None
+    assert bad.verdict is Verdict.INVALID

@@ -8,15 +8,15 @@ another, without changing any caller.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Final, Protocol
 
 from vcid._json import JsonObject, JsonValue
 from vcid.errors import UsageError
-from vcid.jsonld import JsonLdProcessor
+from vcid.jsonld import JsonLdProcessor, bundled_context_bytes
 from vcid.keys import KeyType, Signer
-from vcid.model import validate_credential, validate_presentation
+from vcid.model import check_related_digests, validate_credential, validate_presentation
 from vcid.proofs import ProofOptions, add_proof, get_suite
 from vcid.schema import validate_credential_schemas
 
@@ -52,6 +52,20 @@ def _jsonld(jsonld: JsonLdProcessor | None) -> JsonLdProcessor:
     if _DEFAULT_JSONLD is None:
         _DEFAULT_JSONLD = JsonLdProcessor()
     return _DEFAULT_JSONLD
+
+
+def _held(related: Mapping[str, bytes] | None) -> Callable[[str], bytes | None]:
+    """The resources an issuer holds: ``related``, then the bundled contexts."""
+    supplied = dict(related or {})
+    for resource_id, data in supplied.items():
+        if not isinstance(resource_id, str) or not isinstance(data, bytes | bytearray):
+            raise UsageError("related must map resource ids to bytes")
+
+    def held(resource_id: str) -> bytes | None:
+        data = supplied.get(resource_id)
+        return bytes(data) if data is not None else bundled_context_bytes(resource_id)
+
+    return held
 
 
 def _suite(cryptosuite: str | None, key: SigningKey) -> str:
@@ -94,12 +108,16 @@ def issue(
     cryptosuite: str | None = None,
     created: datetime | None = None,
     jsonld: JsonLdProcessor | None = None,
+    related: Mapping[str, bytes] | None = None,
 ) -> JsonObject:
     """Sign a credential with an ``assertionMethod`` Data Integrity proof.
 
     The credential is checked against the VC Data Model first, and every
-    term must be defined by its contexts (safe mode). The caller's document
-    is never changed; a new, signed one is returned.
+    term must be defined by its contexts (safe mode). A ``relatedResource``
+    digest is checked when the issuer holds the resource: a bundled
+    context, or one of ``related``; a mismatch is refused rather than
+    signed (verifiers would reject it). The caller's document is never
+    changed; a new, signed one is returned.
 
     :param credential: the unsigned credential; its ``issuer`` must be the
         key's controller.
@@ -110,7 +128,12 @@ def issue(
     :param created: the proof's creation time (aware); defaults to now.
     :param jsonld: the JSON-LD processor (its loader decides which contexts
         may be used); defaults to the bundled contexts.
+    :param related: resources held byte for byte by ``id`` (for example
+        context files the processor was given), whose ``relatedResource``
+        digests are checked as well as the bundled contexts'.
     :raises DataModelError: if the credential breaks a data model rule.
+    :raises DigestMismatch: if a ``relatedResource`` digest of a held
+        resource does not match it.
     :raises SchemaViolation: if it breaks a bundled JSON Schema it names.
     :raises UndefinedTermError: if a term is not defined by the contexts.
     :raises DocumentLoadError: if a context is not available offline.
@@ -123,6 +146,7 @@ def issue(
     validate_credential_schemas(credential)
     if view.issuer_id != key.controller:
         raise UsageError("the credential's issuer is not the controller of the signing key")
+    check_related_digests(view, _held(related))
     return _sign(
         credential,
         key=key,

@@ -122,5 +122,7 @@ class FakeLog:
 class PassingStatus:
     """A status checker that finds every status entry in good standing."""
 
-    def check_status(self, credential: Credential, *, now: datetime) -> tuple[Check, ...]:
+    def check_status(
+        self, credential: Credential, *, now: datetime, environment: object = None
+    ) -> tuple[Check, ...]:
         return (Check.passed("status", "not revoked (test stand-in)"),)

@@ -78,6 +78,19 @@ def jsonld_processor(contexts: Sequence[str]) -> JsonLdProcessor:
     return JsonLdProcessor(loader)
 
 
+def context_file_bytes(contexts: Sequence[str]) -> dict[str, bytes]:
+    """The bytes of each ``--context URL=PATH`` file by URL (for digest checks)."""
+    held: dict[str, bytes] = {}
+    for option in contexts:
+        url, path = parse_context_option(option)
+        try:
+            held[url] = path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise UsageError(f"cannot read context file {str(path)!r}: {reason}") from None
+    return held
+
+
 def print_json(value: JsonValue, out: TextIO) -> None:
     """Write ``value`` as one line of compact JSON."""
     out.write(_json.dumps(value) + "\n")

@@ -12,6 +12,7 @@ from vcid.cli._common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     Subcommands,
+    context_file_bytes,
     datetime_option,
     jsonld_processor,
     print_json,
@@ -67,6 +68,7 @@ def _issue(args: argparse.Namespace, out: TextIO) -> int:
         cryptosuite=args.cryptosuite,
         created=datetime_option(args.created, "--created"),
         jsonld=jsonld_processor(args.context),
+        related=context_file_bytes(args.context),
     )
     print_json(signed, out)
     return EXIT_OK
