@@ -9,11 +9,20 @@ are the hazmat tier: prefer these functions.
 from __future__ import annotations
 
 from vcid.did import ResolutionResult, default_resolver
+from vcid.environment import VerificationEnvironment
 from vcid.errors import UsageError, VcidError
 from vcid.issuer import create_presentation, issue, present, sign_presentation
 from vcid.keyfile import KeyFile, read_key_file, write_key_file
 from vcid.keys import KeyType
-from vcid.report import Check, Outcome, Verdict, VerificationReport
+from vcid.report import (
+    Check,
+    CredentialResult,
+    CredentialView,
+    Outcome,
+    PresentationResult,
+    Verdict,
+    VerificationReport,
+)
 from vcid.verifier import CredentialVerifier, verify
 
 __version__ = "0.1.0"
@@ -31,13 +40,17 @@ def resolve_did(did: str) -> ResolutionResult:
 
 __all__ = [
     "Check",
+    "CredentialResult",
     "CredentialVerifier",
+    "CredentialView",
     "KeyFile",
     "KeyType",
     "Outcome",
+    "PresentationResult",
     "UsageError",
     "VcidError",
     "Verdict",
+    "VerificationEnvironment",
     "VerificationReport",
     "__version__",
     "create_presentation",
