@@ -2,8 +2,8 @@
 
 :class:`StatusRegistry` revokes, suspends, reinstates, flags a child as
 reported missing and clears the flag, or sets any value of a multi-bit
-``message`` entry (:meth:`StatusRegistry.set_message`), by credential id. Each change writes a
-NEW signed version of the list it touches (``validFrom`` = now,
+``message`` entry (:meth:`StatusRegistry.set_message`), by credential id.
+Each change writes a NEW signed version of the list it touches (``validFrom`` = now,
 ``validUntil`` = now + validity, ``ttl``), stores it, and appends its
 commitment (SHA-256 of the JCS form of the signed list) to the issuer's log
 through a :class:`StatusLog`, so that a verifier can check that the list it
