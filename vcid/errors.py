@@ -246,6 +246,12 @@ class StatusPurposeMismatch(InvalidError):
     code = "STATUS_PURPOSE_MISMATCH"
 
 
+class StatusSizeMismatch(InvalidError):
+    """An entry's ``statusSize`` or ``statusMessage`` disagrees with its status list's."""
+
+    code = "STATUS_SIZE_MISMATCH"
+
+
 class StatusListExpired(InvalidError):
     """A status list credential is past its ``validUntil``."""
 

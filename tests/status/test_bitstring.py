@@ -254,3 +254,83 @@ def test_equal_bitstrings_encode_equally() -> None:
     assert (
         StatusBitstring.zeros(MIN_ENTRIES).encode() == StatusBitstring.zeros(MIN_ENTRIES).encode()
     )
+
+
+# --- multi-bit get/set against an independent model ------------------------------------
+
+
+def _model_get(data: bytes, status_size: int, index: int) -> int:
+    """Entry ``index`` read from ``data`` as one big-endian integer (§3.1 bit order)."""
+    total = len(data) * 8
+    shift = total - (index + 1) * status_size
+    return (int.from_bytes(data, "big") >> shift) & ((1 << status_size) - 1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    status_size=st.integers(1, 8),
+    length=st.integers(1, 300),
+    data=st.data(),
+)
+def test_multi_bit_set_and_get_agree_with_a_big_integer_model(
+    status_size: int, length: int, data: st.DataObject
+) -> None:
+    """After any sequence of sets, every entry reads back as the last value written."""
+    bits = StatusBitstring.zeros(length, status_size=status_size)
+    assert bits.length >= length
+    writes = data.draw(
+        st.lists(
+            st.tuples(st.integers(0, length - 1), st.integers(0, (1 << status_size) - 1)),
+            max_size=50,
+        )
+    )
+    expected: dict[int, int] = {}
+    for index, value in writes:
+        bits.set(index, value)
+        expected[index] = value
+    raw = bits.to_bytes()
+    for index in range(length):
+        assert bits.get(index) == expected.get(index, 0)
+        assert _model_get(raw, status_size, index) == expected.get(index, 0)
+    # padding bits past the last whole entry are never written
+    used = bits.length * status_size
+    assert int.from_bytes(raw, "big") & ((1 << (len(raw) * 8 - used)) - 1) == 0
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    status_size=st.integers(1, 8),
+    data=st.data(),
+)
+def test_setting_one_multi_bit_entry_leaves_its_neighbours_alone(
+    status_size: int, data: st.DataObject
+) -> None:
+    length = 64
+    top = (1 << status_size) - 1
+    start = data.draw(st.lists(st.integers(0, top), min_size=length, max_size=length))
+    bits = StatusBitstring.zeros(length, status_size=status_size)
+    for index, value in enumerate(start):
+        bits.set(index, value)
+    index = data.draw(st.integers(0, length - 1))
+    value = data.draw(st.integers(0, top))
+    bits.set(index, value)
+    after = [bits.get(i) for i in range(length)]
+    assert after[index] == value
+    assert after[:index] + after[index + 1 :] == start[:index] + start[index + 1 :]
+
+
+@settings(max_examples=30, deadline=None)
+@given(status_size=st.integers(1, 8), data=st.data())
+def test_a_multi_bit_list_round_trips_through_its_encoding(
+    status_size: int, data: st.DataObject
+) -> None:
+    length = 1000
+    values = data.draw(
+        st.dictionaries(st.integers(0, length - 1), st.integers(0, (1 << status_size) - 1))
+    )
+    bits = StatusBitstring.zeros(length, status_size=status_size)
+    for index, value in values.items():
+        bits.set(index, value)
+    decoded = StatusBitstring.decode(bits.encode(), status_size=status_size, min_entries=length)
+    assert decoded.to_bytes() == bits.to_bytes()
+    assert all(decoded.get(i) == values.get(i, 0) for i in range(length))

@@ -201,3 +201,70 @@ def test_changes_are_appended_to_the_ledger(setup: tuple[Path, Path, KeyFile]) -
     )
     assert missing.returncode == 2
     assert len(missing.stderr.strip().splitlines()) == 1
+
+
+REFERENCE = "https://registrar.example/status-messages"
+
+
+def test_operators_allocate_a_two_bit_message_entry_and_set_its_value(
+    setup: tuple[Path, Path, KeyFile],
+) -> None:
+    db, key_path, _ = setup
+    entries = json.loads(
+        vcid(
+            "allocate",
+            "urn:uuid:c3",
+            "--db",
+            str(db),
+            "--base-url",
+            BASE,
+            "--message-scheme",
+            "child-alerts",
+            "--status-reference",
+            REFERENCE,
+        ).stdout
+    )
+    message = entries[2]
+    assert (message["statusSize"], len(message["statusMessage"])) == (2, 4)
+    assert message["statusReference"] == REFERENCE
+    change = json.loads(
+        vcid("set-message", "urn:uuid:c3", "--status", "0x2", *_signing(db, key_path)).stdout
+    )
+    assert (change["action"], change["changed"]) == ("set-message", True)
+    shown = json.loads(vcid("show", "urn:uuid:c3", "--db", str(db)).stdout)
+    assert shown["message"] == "0x2"
+    assert shown["messageText"] == message["statusMessage"][2]["message"]
+    for status, error in (("0x4", "statusSize"), ("two", "--status")):
+        refused = vcid(
+            "set-message", "urn:uuid:c3", "--status", status, *_signing(db, key_path), check=False
+        )
+        assert refused.returncode == 2
+        assert error in refused.stderr
+    assert json.loads(vcid("show", "urn:uuid:c3", "--db", str(db)).stdout)["message"] == "0x2"
+
+
+def test_a_message_scheme_file_gives_size_messages_and_reference(
+    setup: tuple[Path, Path, KeyFile],
+) -> None:
+    db, _, _ = setup
+    messages = [
+        {"status": f"0x{v:x}", "message": "no alert" if v == 0 else f"alert {v}"} for v in range(8)
+    ]
+    scheme = {
+        "statusSize": 3,
+        "statusMessage": messages,
+        "statusReference": [REFERENCE, "https://registrar.example/more"],
+    }
+    path = db.parent / "scheme.json"
+    path.write_text(json.dumps(scheme))
+    args = ["--db", str(db), "--base-url", BASE, "--purpose", "message"]
+    (entry,) = json.loads(vcid("allocate", "urn:a", *args, "--message-scheme", str(path)).stdout)
+    assert entry["statusSize"] == 3
+    assert entry["statusMessage"] == scheme["statusMessage"]
+    assert entry["statusReference"] == scheme["statusReference"]
+    incomplete = {**scheme, "statusMessage": messages[:7]}
+    path.write_text(json.dumps(incomplete))
+    refused = vcid("allocate", "urn:b", *args, "--message-scheme", str(path), check=False)
+    assert refused.returncode == 2
+    assert "not a message scheme" in refused.stderr
+    assert refused.stderr.count("\n") == 1

@@ -22,9 +22,12 @@ from vcid.model import validate_credential
 from vcid.proofs import AssertionPurpose, verify_proofs
 from vcid.report import Outcome
 from vcid.status import (
+    CHILD_ALERT_MESSAGES,
+    DEFAULT_MESSAGES,
     MISSING_CHILD_MESSAGE,
     StatusBitstring,
     StatusMessage,
+    parse_message_scheme,
     parse_status_entry,
     parse_status_list,
     sign_status_list,
@@ -305,3 +308,84 @@ def test_entries_issue_in_a_credential_under_the_v2_context_alone() -> None:
         ],
     }
     issue(credential, key=key)  # safe mode: every term is defined
+
+
+# --- statusReference, message schemes, a list's own statusSize ------------------------
+
+REFERENCE = "https://registrar.example/status-messages"
+
+
+def test_status_reference_is_a_url_or_an_array_of_urls() -> None:
+    one = status_entry(list_url=URL, index=1, purpose="message", reference=REFERENCE)
+    assert one["statusReference"] == REFERENCE
+    assert parse_status_entry(one).reference == (REFERENCE,)
+    urls = (REFERENCE, "https://registrar.example/other")
+    two = status_entry(list_url=URL, index=1, purpose="message", reference=urls)
+    assert two["statusReference"] == list(urls)
+    assert parse_status_entry(two).reference == urls
+    assert (
+        parse_status_entry(status_entry(list_url=URL, index=1, purpose="message")).reference == ()
+    )
+    for bad in ([], [REFERENCE, "nope"], [REFERENCE] * 17):
+        with pytest.raises(UsageError):
+            status_entry(list_url=URL, index=1, purpose="message", reference=bad)
+
+
+def test_a_message_scheme_reads_the_entry_terms() -> None:
+    scheme = parse_message_scheme(
+        {
+            "statusSize": 2,
+            "statusMessage": [m.to_json() for m in reversed(CHILD_ALERT_MESSAGES)],
+            "statusReference": REFERENCE,
+        }
+    )
+    assert scheme.status_size == 2
+    assert scheme.messages == CHILD_ALERT_MESSAGES  # in status order
+    assert scheme.reference == (REFERENCE,)
+    one_bit = parse_message_scheme({"statusMessage": [m.to_json() for m in DEFAULT_MESSAGES]})
+    assert (one_bit.status_size, one_bit.reference) == (1, ())
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"statusSize": 2},
+        {"statusSize": 2, "statusMessage": [m.to_json() for m in DEFAULT_MESSAGES]},
+        {"statusSize": 9, "statusMessage": []},
+        {"statusMessage": [m.to_json() for m in DEFAULT_MESSAGES], "statusReference": "x"},
+    ],
+)
+def test_an_incomplete_message_scheme_is_rejected(document: dict[str, Any]) -> None:
+    with pytest.raises(StatusEntryError):
+        parse_message_scheme(document)
+
+
+def test_a_list_may_state_its_status_size_and_messages() -> None:
+    document = _list_doc()
+    assert (parse_status_list(document).status_size, parse_status_list(document).messages) == (
+        None,
+        None,
+    )
+    document["credentialSubject"] = {
+        **document["credentialSubject"],
+        "statusSize": 2,
+        "statusMessages": [m.to_json() for m in CHILD_ALERT_MESSAGES],
+    }
+    view = parse_status_list(document)
+    assert (view.status_size, view.messages) == (2, CHILD_ALERT_MESSAGES)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"statusSize": 0},
+        {"statusSize": "2"},
+        {"statusSize": 2, "statusMessages": [m.to_json() for m in DEFAULT_MESSAGES]},
+        {"statusMessages": "no alert"},
+    ],
+)
+def test_a_list_with_a_bad_status_size_or_messages_is_rejected(extra: dict[str, Any]) -> None:
+    document = _list_doc()
+    document["credentialSubject"] = {**document["credentialSubject"], **extra}
+    with pytest.raises(StatusListError, match=r"statusSize|statusMessages"):
+        parse_status_list(document)

@@ -12,6 +12,7 @@ from vcid.errors import StatusNotAllocated, StatusTransitionError, UsageError
 from vcid.keyfile import KeyFile
 from vcid.keys import KeyType
 from vcid.status import (
+    CHILD_ALERT_MESSAGES,
     StatusAction,
     StatusBitstring,
     StatusListAllocator,
@@ -234,3 +235,47 @@ def test_the_registry_works_on_postgres(pg_dsn: str) -> None:
         assert _bit(change.version.credential, _index(entries, "revocation")) == 1  # type: ignore[arg-type]
         assert registry.status("urn:a").revoked is True
         assert len(log.entries) == 1
+
+
+# --- multi-bit message entries --------------------------------------------------------
+
+
+def test_set_message_writes_any_value_of_a_two_bit_scheme(store: StatusStore) -> None:
+    registry, _ = _registry(store)
+    allocator = registry.allocator(message_status_size=2, messages=CHILD_ALERT_MESSAGES)
+    entries = allocator.allocate("urn:a")
+    index = _index(entries, "message")  # type: ignore[arg-type]
+    for value in (2, 3, 1, 0):
+        change = registry.set_message("urn:a", value, now=NOW)
+        assert (change.action, change.changed, change.value) == (
+            StatusAction.SET_MESSAGE,
+            True,
+            value,
+        )
+        assert change.version is not None
+        assert _bit(change.version.credential, index, 2) == value  # type: ignore[arg-type]
+        status = registry.status("urn:a")
+        assert status.message == value
+        assert status.message_text == CHILD_ALERT_MESSAGES[value].message
+        assert status.flagged_missing is (value != 0)
+    again = registry.set_message("urn:a", 0, now=NOW)
+    assert (again.changed, again.version) == (False, None)
+
+
+def test_set_message_refuses_values_outside_the_scheme(store: StatusStore) -> None:
+    registry, _ = _registry(store)
+    registry.allocator(message_status_size=2, messages=CHILD_ALERT_MESSAGES).allocate("urn:a")
+    registry.allocator().allocate("urn:one-bit")
+    with pytest.raises(UsageError, match="statusSize"):
+        registry.set_message("urn:a", 4, now=NOW)
+    with pytest.raises(UsageError, match="statusSize"):
+        registry.set_message("urn:one-bit", 2, now=NOW)
+    for bad in (-1, True, "0x1"):
+        with pytest.raises(UsageError):
+            registry.set_message("urn:a", bad, now=NOW)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="set_message"):
+        registry.apply([("urn:a", StatusAction.SET_MESSAGE)], now=NOW)
+    StatusListAllocator(store, base_url=BASE, purposes=["revocation"]).allocate("urn:r")
+    with pytest.raises(StatusNotAllocated):
+        registry.set_message("urn:r", 1, now=NOW)
+    assert registry.status("urn:a").message == 0

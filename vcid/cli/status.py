@@ -1,8 +1,10 @@
 """Status commands for registrar operators: ``vcid status ...``.
 
-``allocate`` gives a credential id its status entries; ``revoke``,
-``suspend``, ``reinstate``, ``flag-missing`` and ``clear-flag`` change a
-credential's status (each signs a new version of the list it touches);
+``allocate`` gives a credential id its status entries (``--message-scheme``
+chooses the message entries' ``statusSize``, ``statusMessage`` and
+``statusReference``); ``revoke``, ``suspend``, ``reinstate``,
+``flag-missing``, ``clear-flag`` and ``set-message`` change a credential's
+status (each signs a new version of the list it touches);
 ``publish`` writes the signed lists to a folder; ``show`` prints a
 credential's status; ``serve`` serves a published folder over HTTP(S) on
 127.0.0.1, as a border post's local mirror. The store is an SQLite file
@@ -19,16 +21,28 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
 
-from vcid.cli._common import EXIT_OK, Parser, Subcommands, datetime_option, print_json
+from vcid.cli._common import (
+    EXIT_OK,
+    Parser,
+    Subcommands,
+    datetime_option,
+    print_json,
+    read_json,
+)
 from vcid.cli._keys import read_key_option
-from vcid.errors import UsageError
+from vcid.errors import UsageError, VcidError
 from vcid.ledger import SQLiteLog
 from vcid.status import (
+    CHILD_ALERT_MESSAGES,
+    DEFAULT_MESSAGES,
     STATUS_PURPOSES,
+    MessageScheme,
     StatusAction,
+    StatusChange,
     StatusListAllocator,
     StatusRegistry,
     open_sqlite_store,
+    parse_message_scheme,
 )
 from vcid.status.registry import credential_status, export_path
 
@@ -41,6 +55,11 @@ _ACTIONS = {
         "flag a credential's child as reported missing (an alert at borders)",
     ),
     "clear-flag": (StatusAction.CLEAR_FLAG, "clear a missing-child flag"),
+}
+#: The message schemes ``allocate --message-scheme`` knows by name.
+_SCHEMES = {
+    "missing-child": MessageScheme(status_size=1, messages=DEFAULT_MESSAGES),
+    "child-alerts": MessageScheme(status_size=2, messages=CHILD_ALERT_MESSAGES),
 }
 #: The largest file ``serve`` sends.
 _MAX_SERVED_BYTES = 32 * 1024 * 1024
@@ -62,7 +81,23 @@ def _registry(args: argparse.Namespace) -> StatusRegistry:
 def _change(action: StatusAction, args: argparse.Namespace, out: TextIO) -> int:
     now = datetime_option(args.now, "--now")
     registry = _registry(args)
-    change = registry.apply([(args.credential_id, action)], now=now)[0]
+    _print_change(registry.apply([(args.credential_id, action)], now=now)[0], args, out)
+    return EXIT_OK
+
+
+def _set_message(args: argparse.Namespace, out: TextIO) -> int:
+    text = args.status.strip().lower()
+    try:
+        status = int(text, 16) if text.startswith("0x") else int(text, 10)
+    except ValueError:
+        raise UsageError("--status must be a number, decimal or 0x-prefixed hexadecimal") from None
+    now = datetime_option(args.now, "--now")
+    registry = _registry(args)
+    _print_change(registry.set_message(args.credential_id, status, now=now), args, out)
+    return EXIT_OK
+
+
+def _print_change(change: StatusChange, args: argparse.Namespace, out: TextIO) -> None:
     version = change.version
     print_json(
         {
@@ -75,13 +110,37 @@ def _change(action: StatusAction, args: argparse.Namespace, out: TextIO) -> int:
         },
         out,
     )
-    return EXIT_OK
+
+
+def _message_scheme(name: str | None) -> MessageScheme:
+    """A scheme by name, or read from a JSON file with the entry's terms."""
+    if name is None:
+        return _SCHEMES["missing-child"]
+    if name in _SCHEMES:
+        return _SCHEMES[name]
+    try:
+        return parse_message_scheme(read_json(name))
+    except UsageError:
+        raise
+    except VcidError as exc:
+        raise UsageError(f"{name}: not a message scheme: {exc}") from None
 
 
 def _allocate(args: argparse.Namespace, out: TextIO) -> int:
+    scheme = _message_scheme(args.message_scheme)
+    references = tuple(args.status_reference or ()) or scheme.reference
     store = open_sqlite_store(args.db)
     purposes = tuple(args.purpose) if args.purpose else ("revocation", "suspension", "message")
-    allocator = StatusListAllocator(store, base_url=args.base_url, purposes=purposes)
+    allocator = StatusListAllocator(
+        store,
+        base_url=args.base_url,
+        purposes=purposes,
+        message_status_size=scheme.status_size,
+        messages=scheme.messages,
+        message_reference=(
+            None if not references else references[0] if len(references) == 1 else references
+        ),
+    )
     print_json(list(allocator.allocate(args.credential_id)), out)
     return EXIT_OK
 
@@ -218,7 +277,28 @@ def register(commands: Subcommands) -> None:
     allocate.add_argument(
         "--purpose", action="append", choices=STATUS_PURPOSES, help="a purpose (repeatable)"
     )
+    allocate.add_argument(
+        "--message-scheme",
+        help="the message entries' scheme: 'missing-child' (1 bit, the default),"
+        " 'child-alerts' (2 bits), or a JSON file with statusSize, statusMessage"
+        " and optionally statusReference",
+    )
+    allocate.add_argument(
+        "--status-reference",
+        action="append",
+        help="a URL explaining the messages (statusReference; repeatable)",
+    )
     allocate.set_defaults(handler=_with_name("allocate", _allocate))
+
+    set_message = sub.add_parser(
+        "set-message", help="set a credential's message entry to a value of its scheme"
+    )
+    set_message.add_argument("credential_id", help="the credential's id")
+    set_message.add_argument(
+        "--status", required=True, help="the value, e.g. 0x2 (0x0 clears the alert)"
+    )
+    store_options(set_message, signing=True)
+    set_message.set_defaults(handler=_with_name("set-message", _set_message))
 
     publish = sub.add_parser("publish", help="sign and export the current lists to a folder")
     store_options(publish, signing=True)

@@ -3,7 +3,8 @@
 * Issuer side: :class:`StatusListAllocator` gives each credential its
   ``credentialStatus`` entries (random indexes, lists of at least 131,072
   entries); :class:`StatusRegistry` revokes, suspends, reinstates, flags a
-  child as reported missing and clears the flag, signing a new list version
+  child as reported missing and clears the flag, or sets any value of a
+  multi-bit message entry (``statusSize`` > 1), signing a new list version
   each time and appending its commitment to the issuer's log; lists live in
   a :class:`StatusStore` (SQLite, or PostgreSQL for several writers).
 * Verifier side: :class:`BitstringStatusChecker`, passed to
@@ -33,13 +34,16 @@ from vcid.status.checker import (
     StatusListFetcher,
 )
 from vcid.status.credential import (
+    CHILD_ALERT_MESSAGES,
     DEFAULT_MESSAGES,
     MISSING_CHILD_MESSAGE,
     STATUS_PURPOSES,
+    MessageScheme,
     SigningKey,
     StatusEntry,
     StatusMessage,
     StatusPurpose,
+    parse_message_scheme,
     parse_status_entry,
     parse_status_list,
     sign_status_list,
@@ -58,6 +62,7 @@ from vcid.status.registry import (
 from vcid.status.store import StatusStore, open_postgres_store, open_sqlite_store
 
 __all__ = [
+    "CHILD_ALERT_MESSAGES",
     "DEFAULT_MESSAGES",
     "DEFAULT_PURPOSES",
     "MAX_DECOMPRESSED_BYTES",
@@ -68,6 +73,7 @@ __all__ = [
     "CredentialStatus",
     "FolderFetcher",
     "HTTPSStatusListFetcher",
+    "MessageScheme",
     "MirrorFetcher",
     "SigningKey",
     "StatusAction",
@@ -86,6 +92,7 @@ __all__ = [
     "encode_bitstring",
     "open_postgres_store",
     "open_sqlite_store",
+    "parse_message_scheme",
     "parse_status_entry",
     "parse_status_list",
     "sign_status_list",

@@ -41,7 +41,11 @@ class StatusListAllocator:
     :param message_status_size: bits per entry of ``message`` lists.
     :param messages: the ``statusMessage`` scheme of ``message`` entries: one
         message per possible value; by default "no alert" (0x0) and
-        "reported missing: refer to child-protection authorities" (0x1).
+        "reported missing: refer to child-protection authorities" (0x1);
+        :data:`~vcid.status.credential.CHILD_ALERT_MESSAGES` is a two-bit one.
+    :param message_reference: the ``statusReference`` of ``message`` entries:
+        a URL (or several) where the registrar explains its messages (§2.1
+        "strongly encouraged" for the ``message`` purpose).
     :param allow_small_lists_for_testing: accept a ``list_size`` below the
         minimum. For tests only: a small list gives no herd privacy (it is
         still published padded to 131,072 entries).
@@ -57,6 +61,7 @@ class StatusListAllocator:
         list_size: int = MIN_ENTRIES,
         message_status_size: int = 1,
         messages: Sequence[StatusMessage] = DEFAULT_MESSAGES,
+        message_reference: str | Sequence[str] | None = None,
         allow_small_lists_for_testing: bool = False,
     ) -> None:
         if isinstance(purposes, str) or not purposes:
@@ -78,6 +83,11 @@ class StatusListAllocator:
             raise UsageError(
                 f"messages must give each of the {1 << message_status_size} statuses once"
             )
+        reference = (
+            message_reference
+            if message_reference is None or isinstance(message_reference, str)
+            else tuple(message_reference)
+        )
         self._store = store
         self._base_url = base_url
         self._specs = tuple(
@@ -86,6 +96,7 @@ class StatusListAllocator:
                 capacity=list_size,
                 status_size=message_status_size if p == "message" else 1,
                 messages=scheme if p == "message" else (),
+                reference=reference if p == "message" else None,
             )
             for p in purposes
         )
@@ -139,6 +150,7 @@ def _entry(allocation: Allocation) -> JsonObject:
         purpose=purpose,
         status_size=allocation.status_size,
         messages=allocation.messages or None,
+        reference=allocation.reference,
     )
 
 

@@ -14,7 +14,12 @@ Each entry gives one check named ``status[i].<purpose>``:
   ``SUSPENDED``;
 * a message status other than 0: ``alert`` (``MISSING_CHILD_ALERT`` for
   "reported missing: refer to child-protection authorities", otherwise
-  ``STATUS_MESSAGE``), which a border policy turns into "refer";
+  ``STATUS_MESSAGE``, naming the entry's ``statusMessage`` for the value),
+  which a border policy turns into "refer";
+* a multi-bit entry (``statusSize`` > 1) is read as that many bits at
+  ``index * statusSize``; any value but 0 of a revocation or suspension
+  entry fails; an entry whose ``statusSize`` or ``statusMessage`` differs
+  from what its list states fails (``STATUS_SIZE_MISMATCH``);
 * a list that cannot be fetched, or a cached copy older than ``max_stale``:
   indeterminate (``STATUS_LIST_UNAVAILABLE``, ``STATUS_LIST_STALE``), never
   valid;
@@ -55,6 +60,7 @@ from vcid.errors import (
     StatusListUnavailable,
     StatusListUnverified,
     StatusPurposeMismatch,
+    StatusSizeMismatch,
     Suspended,
     UsageError,
     VcidError,
@@ -447,6 +453,7 @@ class BitstringStatusChecker:
                 raise StatusPurposeMismatch(
                     f"the status list's statusPurpose does not include {entry.purpose}"
                 )
+            _check_scheme(entry, view)
             if view.valid_from is not None and now + skew < view.valid_from:
                 raise StatusListNotYetValid("the status list is not valid yet (validFrom)")
             if view.valid_until is not None and now - skew > view.valid_until:
@@ -554,15 +561,28 @@ class BitstringStatusChecker:
         )
 
 
+def _check_scheme(entry: StatusEntry, view: StatusListView) -> None:
+    """The entry's ``statusSize`` and messages must be the list's, where it states them."""
+    if view.status_size is not None and view.status_size != entry.status_size:
+        raise StatusSizeMismatch(
+            f"the entry's statusSize {entry.status_size} is not the status list's "
+            f"{view.status_size}"
+        )
+    if view.messages is not None and entry.messages and view.messages != entry.messages:
+        raise StatusSizeMismatch("the entry's statusMessage differs from the status list's")
+
+
 def _outcome(name: str, entry: StatusEntry, value: int) -> Check:
     """§3.2 step 12-13: what the status value means for the entry's purpose."""
+    # A multi-bit value is named with the registrar's message (never credential data).
+    why = f" (status 0x{value:x}: {entry.message_for(value)})" if entry.status_size > 1 else ""
     if entry.purpose == "revocation":
         if value:
-            return Check.from_error(name, Revoked("the credential has been revoked"))
+            return Check.from_error(name, Revoked("the credential has been revoked" + why))
         return Check.passed(name, "not revoked")
     if entry.purpose == "suspension":
         if value:
-            return Check.from_error(name, Suspended("the credential is suspended"))
+            return Check.from_error(name, Suspended("the credential is suspended" + why))
         return Check.passed(name, "not suspended")
     message = entry.message_for(value)
     if entry.purpose == "refresh":

@@ -51,6 +51,12 @@ STATUS_PURPOSES: Final[tuple[StatusPurpose, ...]] = (
 MISSING_CHILD_MESSAGE: Final = "reported missing: refer to child-protection authorities"
 #: The message of status ``0x0`` (no flag) in the default message scheme.
 NO_ALERT_MESSAGE: Final = "no alert"
+#: Status ``0x2`` of :data:`CHILD_ALERT_MESSAGES`: guardianship is contested.
+CUSTODY_DISPUTE_MESSAGE: Final = "custody disputed: confirm guardianship with the issuing authority"
+#: Status ``0x3`` of :data:`CHILD_ALERT_MESSAGES`: a court forbids travel.
+TRAVEL_BAN_MESSAGE: Final = "court order restricts travel: refer to border authorities"
+#: The most ``statusReference`` URLs accepted on one entry.
+MAX_REFERENCES: Final = 16
 #: The largest ``ttl`` accepted, in milliseconds (one year).
 MAX_TTL_MS: Final = 366 * 24 * 3600 * 1000
 #: The longest ``statusListIndex`` text (an index below 2**64).
@@ -83,6 +89,15 @@ DEFAULT_MESSAGES: Final = (
 )
 
 
+#: A two-bit message scheme (``statusSize`` 2) for registrar alerts about a child.
+CHILD_ALERT_MESSAGES: Final = (
+    StatusMessage(status=0, message=NO_ALERT_MESSAGE),
+    StatusMessage(status=1, message=MISSING_CHILD_MESSAGE),
+    StatusMessage(status=2, message=CUSTODY_DISPUTE_MESSAGE),
+    StatusMessage(status=3, message=TRAVEL_BAN_MESSAGE),
+)
+
+
 class SigningKey(Protocol):
     """A signer bound to a DID verification method (a ``KeyFile`` is one)."""
 
@@ -108,6 +123,7 @@ class StatusEntry:
     list_url: str
     status_size: int = 1
     messages: tuple[StatusMessage, ...] = ()
+    reference: tuple[str, ...] = ()
     id: str | None = None
 
     def message_for(self, value: int) -> str | None:
@@ -135,7 +151,7 @@ def status_entry(
     purpose: StatusPurpose,
     status_size: int = 1,
     messages: Sequence[StatusMessage] | None = None,
-    reference: str | None = None,
+    reference: str | Sequence[str] | None = None,
 ) -> JsonObject:
     """Build a ``BitstringStatusListEntry`` (§2.1).
 
@@ -149,7 +165,8 @@ def status_entry(
     :param purpose: ``revocation``, ``suspension``, ``message`` or ``refresh``.
     :param status_size: bits per entry (1 to 8).
     :param messages: one message per possible value (2**status_size).
-    :param reference: an optional ``statusReference`` URL.
+    :param reference: an optional ``statusReference``: a URL, or several
+        (written as an array), where the meaning of the statuses is explained.
     :raises UsageError: for a bad URL, index, purpose, size or messages.
     """
     if not isinstance(list_url, str) or not is_url(list_url):
@@ -187,9 +204,15 @@ def status_entry(
     elif status_size != 1:  # pragma: no cover - excluded above
         entry["statusSize"] = status_size
     if reference is not None:
-        if not isinstance(reference, str) or not is_url(reference):
-            raise UsageError("reference must be a URL")
-        entry["statusReference"] = reference
+        urls = [reference] if isinstance(reference, str) else list(reference)
+        if (
+            not urls
+            or len(urls) > MAX_REFERENCES
+            or not all(isinstance(u, str) and is_url(u) for u in urls)
+        ):
+            raise UsageError("reference must be a URL or a non-empty sequence of URLs")
+        listed: list[JsonValue] = list(urls)
+        entry["statusReference"] = reference if isinstance(reference, str) else listed
     return entry
 
 
@@ -238,13 +261,68 @@ def parse_status_entry(entry: Mapping[str, object]) -> StatusEntry:
         list_url=list_url,
         status_size=status_size,
         messages=messages,
+        reference=_parse_reference(entry.get("statusReference")),
         id=entry_id if isinstance(entry_id, str) else None,
     )
 
 
-def _parse_messages(value: object, status_size: int) -> tuple[StatusMessage, ...]:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageScheme:
+    """What a multi-valued entry means: ``statusSize``, ``statusMessage``, ``statusReference``."""
+
+    status_size: int
+    messages: tuple[StatusMessage, ...]
+    reference: tuple[str, ...] = ()
+
+
+def parse_message_scheme(document: Mapping[str, object]) -> MessageScheme:
+    """Read a message scheme written with the entry's terms (§2.1).
+
+    For example ``{"statusSize": 2, "statusMessage": [{"status": "0x0",
+    "message": "no alert"}, ...], "statusReference": "https://..."}``:
+    ``statusSize`` defaults to 1, ``statusMessage`` must give one message
+    per possible value, ``statusReference`` is optional.
+
+    :raises StatusEntryError: for a bad size, an incomplete message table
+        or a reference that is not a URL.
+    """
+    if not isinstance(document, Mapping):
+        raise StatusEntryError("a message scheme must be an object")
+    status_size = document.get("statusSize", 1)
+    if (
+        not isinstance(status_size, int)
+        or isinstance(status_size, bool)
+        or not 1 <= status_size <= MAX_STATUS_SIZE
+    ):
+        raise StatusEntryError(f"statusSize must be an integer from 1 to {MAX_STATUS_SIZE}")
+    if document.get("statusMessage") is None:
+        raise StatusEntryError("a message scheme needs its statusMessage")
+    return MessageScheme(
+        status_size=status_size,
+        messages=_parse_messages(document.get("statusMessage"), status_size),
+        reference=_parse_reference(document.get("statusReference")),
+    )
+
+
+def _parse_reference(value: object) -> tuple[str, ...]:
+    """§2.1 ``statusReference``: "a URL or an array of URLs"."""
     if value is None:
-        if status_size > 1:
+        return ()
+    urls = [value] if isinstance(value, str) else value
+    if (
+        not isinstance(urls, list)
+        or not urls
+        or len(urls) > MAX_REFERENCES
+        or not all(isinstance(u, str) and is_url(u) for u in urls)
+    ):
+        raise StatusEntryError("statusReference must be a URL or an array of URLs")
+    return tuple(str(u) for u in urls)
+
+
+def _parse_messages(value: object, status_size: int | None) -> tuple[StatusMessage, ...]:
+    """Read ``statusMessage`` items; with a size, check there is one per value."""
+    if value is None:
+        if status_size is not None and status_size > 1:
             raise StatusEntryError("statusMessage is required when statusSize is over 1")
         return ()
     if not isinstance(value, list) or len(value) > 1 << MAX_STATUS_SIZE:
@@ -259,8 +337,9 @@ def _parse_messages(value: object, status_size: int) -> tuple[StatusMessage, ...
         if not isinstance(message, str) or not message:
             raise StatusEntryError("statusMessage message must be a non-empty string")
         messages.append(StatusMessage(status=int(status, 16), message=message))
-    _check_messages(messages, status_size)
-    return tuple(messages)
+    if status_size is not None:
+        _check_messages(messages, status_size)
+    return tuple(sorted(messages, key=lambda m: m.status))
 
 
 # --- status list credentials -----------------------------------------------------
@@ -392,6 +471,10 @@ class StatusListView:
     valid_from: datetime | None
     valid_until: datetime | None
     ttl: timedelta | None
+    #: The list's own ``statusSize``, if it states one (§2.2, ``message`` lists).
+    status_size: int | None = None
+    #: The list's own ``statusMessages``, if it states them (§2.2).
+    messages: tuple[StatusMessage, ...] | None = None
 
 
 def parse_status_list(document: Mapping[str, JsonValue]) -> StatusListView:
@@ -438,6 +521,7 @@ def parse_status_list(document: Mapping[str, JsonValue]) -> StatusListView:
         ):
             raise StatusListError("the status list's ttl must be milliseconds (an integer)")
         ttl = timedelta(milliseconds=raw_ttl)
+    status_size, messages = _list_scheme(subject)
     return StatusListView(
         id=view.id,
         issuer_id=view.issuer_id,
@@ -446,23 +530,54 @@ def parse_status_list(document: Mapping[str, JsonValue]) -> StatusListView:
         valid_from=view.valid_from,
         valid_until=view.valid_until,
         ttl=ttl,
+        status_size=status_size,
+        messages=messages,
     )
 
 
+def _list_scheme(
+    subject: Mapping[str, object],
+) -> tuple[int | None, tuple[StatusMessage, ...] | None]:
+    """A list's optional ``statusSize`` and ``statusMessages`` (§2.2), checked."""
+    status_size = subject.get("statusSize")
+    if status_size is not None and (
+        not isinstance(status_size, int)
+        or isinstance(status_size, bool)
+        or not 1 <= status_size <= MAX_STATUS_SIZE
+    ):
+        raise StatusListError(
+            f"the status list's statusSize must be an integer from 1 to {MAX_STATUS_SIZE}"
+        )
+    raw = subject.get("statusMessages")
+    if raw is None:
+        return status_size, None
+    try:
+        messages = _parse_messages(raw, status_size)
+    except StatusEntryError as exc:
+        raise StatusListError(f"the status list's statusMessages: {exc}") from None
+    return status_size, messages
+
+
 __all__ = [
+    "CHILD_ALERT_MESSAGES",
+    "CUSTODY_DISPUTE_MESSAGE",
     "DEFAULT_MESSAGES",
     "DEFAULT_SUITES",
     "ENTRY_TYPE",
     "LIST_CREDENTIAL_TYPE",
     "LIST_TYPE",
+    "MAX_REFERENCES",
     "MISSING_CHILD_MESSAGE",
     "NO_ALERT_MESSAGE",
     "STATUS_PURPOSES",
+    "TRAVEL_BAN_MESSAGE",
+    "MessageScheme",
     "SigningKey",
     "StatusEntry",
     "StatusListView",
     "StatusMessage",
     "StatusPurpose",
+    "parse_message_scheme",
     "parse_status_entry",
     "parse_status_list",
     "sign_status_list",

@@ -1,8 +1,9 @@
 """The issuer's side: change credentials' status and publish signed lists.
 
 :class:`StatusRegistry` revokes, suspends, reinstates, flags a child as
-reported missing and clears the flag, by credential id. Each change writes a
-NEW signed version of the list it touches (``validFrom`` = now,
+reported missing and clears the flag, or sets any value of a multi-bit
+``message`` entry (:meth:`StatusRegistry.set_message`), by credential id.
+Each change writes a NEW signed version of the list it touches (``validFrom`` = now,
 ``validUntil`` = now + validity, ``ttl``), stores it, and appends its
 commitment (SHA-256 of the JCS form of the signed list) to the issuer's log
 through a :class:`StatusLog`, so that a verifier can check that the list it
@@ -68,21 +69,28 @@ class StatusLog(Protocol):
 
 
 class StatusAction(enum.Enum):
-    """A status change, as (purpose, value)."""
+    """A status change, as (purpose, value).
+
+    ``SET_MESSAGE`` has no fixed value: it is the change
+    :meth:`StatusRegistry.set_message` makes, with the value given there.
+    """
 
     REVOKE = ("revocation", 1)
     SUSPEND = ("suspension", 1)
     REINSTATE = ("suspension", 0)
     FLAG_MISSING = ("message", 1)
     CLEAR_FLAG = ("message", 0)
+    SET_MESSAGE = ("message", None)
 
     @property
     def purpose(self) -> str:
-        return self.value[0]
+        return str(self.value[0])
 
     @property
-    def status(self) -> int:
-        return self.value[1]
+    def status(self) -> int | None:
+        """The value the action sets (None for ``SET_MESSAGE``)."""
+        value: int | None = self.value[1]
+        return value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,6 +102,8 @@ class StatusChange:
     changed: bool
     list_url: str
     version: ListVersion | None
+    #: The value the entry was set to.
+    value: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -187,8 +197,10 @@ class StatusRegistry:
         list_size: int = MIN_ENTRIES,
         message_status_size: int = 1,
         messages: Sequence[StatusMessage] = DEFAULT_MESSAGES,
+        message_reference: str | Sequence[str] | None = None,
     ) -> StatusListAllocator:
-        """An allocator on this registry's store and base URL."""
+        """An allocator on this registry's store and base URL (see
+        :class:`StatusListAllocator` for the options)."""
         return StatusListAllocator(
             self._store,
             base_url=self._base_url,
@@ -196,6 +208,7 @@ class StatusRegistry:
             list_size=list_size,
             message_status_size=message_status_size,
             messages=messages,
+            message_reference=message_reference,
         )
 
     # --- changes -------------------------------------------------------------------
@@ -241,6 +254,23 @@ class StatusRegistry:
         """
         return self.apply([(credential_id, StatusAction.CLEAR_FLAG)], now=now)[0]
 
+    def set_message(
+        self, credential_id: str, status: int, *, now: datetime | None = None
+    ) -> StatusChange:
+        """Set the credential's ``message`` entry to ``status`` (any value of its scheme).
+
+        For a list with ``statusSize`` n, ``status`` is from 0 to 2**n - 1;
+        its meaning is the entry's ``statusMessage`` for that value (0 is
+        "no alert" in vcid's schemes). Verifiers report any value but 0 as
+        an alert naming the message.
+
+        :raises StatusNotAllocated: if it has no message entry here.
+        :raises UsageError: if ``status`` does not fit the list's ``statusSize``.
+        """
+        if not isinstance(status, int) or isinstance(status, bool) or status < 0:
+            raise UsageError("status must be a non-negative integer")
+        return self._apply([(credential_id, StatusAction.SET_MESSAGE, status)], now)[0]
+
     def apply(
         self,
         actions: Iterable[tuple[str, StatusAction]],
@@ -256,21 +286,29 @@ class StatusRegistry:
         :param now: the time of the change (aware); defaults to the clock.
         :raises StatusNotAllocated: if a credential lacks the entry an action needs.
         :raises StatusTransitionError: to reinstate a revoked credential.
+        :raises UsageError: for ``SET_MESSAGE`` (use :meth:`set_message`).
         """
-        moment = _moment(now)
-        pairs = list(actions)
-        changes: list[ValueChange] = []
-        for credential_id, action in pairs:
+        items: list[tuple[str, StatusAction, int]] = []
+        for credential_id, action in actions:
             if not isinstance(action, StatusAction):
                 raise UsageError("action must be a StatusAction")
+            if action.status is None:
+                raise UsageError("SET_MESSAGE needs its value: use set_message()")
+            items.append((credential_id, action, action.status))
+        return self._apply(items, now)
+
+    def _apply(
+        self, items: Sequence[tuple[str, StatusAction, int]], now: datetime | None
+    ) -> tuple[StatusChange, ...]:
+        moment = _moment(now)
+        changes: list[ValueChange] = []
+        for credential_id, action, value in items:
             if action is StatusAction.REINSTATE and self._is_revoked(credential_id):
                 raise StatusTransitionError(
                     "a revoked credential cannot be reinstated: revocation is permanent"
                 )
             changes.append(
-                ValueChange(
-                    credential_id=credential_id, purpose=action.purpose, value=action.status
-                )
+                ValueChange(credential_id=credential_id, purpose=action.purpose, value=value)
             )
         applied, versions = self._store.change(changes, sign=self._signer(moment))
         self._append_to_log()
@@ -283,7 +321,7 @@ class StatusRegistry:
             }
         done = {(c.credential_id, c.purpose, c.value) for c in applied}
         results = []
-        for (credential_id, action), change in zip(pairs, changes, strict=True):
+        for (credential_id, action, _), change in zip(items, changes, strict=True):
             url = self._list_url(credential_id, action.purpose)
             changed = (change.credential_id, change.purpose, change.value) in done
             results.append(
@@ -293,6 +331,7 @@ class StatusRegistry:
                     changed=changed,
                     list_url=url,
                     version=by_url.get(url) if changed else None,
+                    value=change.value,
                 )
             )
         return tuple(results)

@@ -1,6 +1,7 @@
 """Where an issuer keeps its status lists: SQLite (default) or PostgreSQL.
 
-The store holds the lists (URL, purpose, capacity, ``statusSize``, version),
+The store holds the lists (URL, purpose, capacity, ``statusSize``, the
+``statusMessage`` table, ``statusReference``, version),
 each credential's allocations (credential id and purpose -> list and index,
 with the current status value) and every signed version of every list with
 its commitment and log position.
@@ -66,6 +67,7 @@ _SQLITE_SCHEMA: Final = (
         capacity INTEGER NOT NULL CHECK (capacity > 0),
         status_size INTEGER NOT NULL CHECK (status_size BETWEEN 1 AND 8),
         messages TEXT NOT NULL,
+        status_reference TEXT NOT NULL DEFAULT 'null',
         allocated INTEGER NOT NULL DEFAULT 0,
         is_full INTEGER NOT NULL DEFAULT 0,
         version INTEGER NOT NULL DEFAULT 0,
@@ -99,6 +101,9 @@ _POSTGRES_SCHEMA: Final = tuple(
     .replace("INTEGER", "BIGINT")
     for statement in _SQLITE_SCHEMA
 )
+#: Columns added after the first release, as (table, column, definition): a
+#: store created earlier gets them when it is opened (``ALTER TABLE ... ADD``).
+_ADDED_COLUMNS: Final = (("vcid_status_lists", "status_reference", "TEXT NOT NULL DEFAULT 'null'"),)
 #: The PostgreSQL advisory lock key that serialises writers (any 64-bit number).
 _PG_LOCK: Final = int.from_bytes(hashlib.sha256(b"vcid.status").digest()[:8], "big", signed=True)
 
@@ -111,6 +116,8 @@ class ListSpec:
     capacity: int
     status_size: int = 1
     messages: tuple[StatusMessage, ...] = ()
+    #: The entries' ``statusReference``: a URL, several, or none.
+    reference: str | tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.purpose, str) or not self.purpose:
@@ -121,9 +128,17 @@ class ListSpec:
             raise UsageError("capacity is out of range")
         if not isinstance(self.status_size, int) or not 1 <= self.status_size <= MAX_STATUS_SIZE:
             raise UsageError(f"status_size must be from 1 to {MAX_STATUS_SIZE}")
+        if isinstance(self.reference, tuple) and not self.reference:
+            raise UsageError("reference must be a URL, a non-empty tuple of URLs, or None")
+        urls = (self.reference,) if isinstance(self.reference, str) else self.reference or ()
+        if not all(isinstance(u, str) and is_url(u) for u in urls):
+            raise UsageError("reference must be a URL, a non-empty tuple of URLs, or None")
 
     def messages_text(self) -> str:
         return _messages_text(self.messages)
+
+    def reference_text(self) -> str:
+        return _reference_text(self.reference)
 
 
 def _messages_text(messages: Sequence[StatusMessage]) -> str:
@@ -132,6 +147,18 @@ def _messages_text(messages: Sequence[StatusMessage]) -> str:
 
 def _messages_from(text: str) -> tuple[StatusMessage, ...]:
     return tuple(StatusMessage(status=int(s), message=str(m)) for s, m in json.loads(text))
+
+
+def _reference_text(reference: str | tuple[str, ...] | None) -> str:
+    value = list(reference) if isinstance(reference, tuple) else reference
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _reference_from(text: str) -> str | tuple[str, ...] | None:
+    value = json.loads(text)
+    if value is None or isinstance(value, str):
+        return value
+    return tuple(str(u) for u in value)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -147,6 +174,7 @@ class StatusListRecord:
     allocated: int
     full: bool
     version: int
+    reference: str | tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,6 +188,7 @@ class Allocation:
     status_size: int
     messages: tuple[StatusMessage, ...]
     value: int
+    reference: str | tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -201,11 +230,13 @@ Signer = Callable[[StatusListRecord, StatusBitstring, int], SignedList]
 _SELECT_IDS: Final = "SELECT credential_id FROM vcid_status_allocations WHERE purpose = ? AND "
 _SELECT_USED: Final = "SELECT idx FROM vcid_status_allocations WHERE list_id = ? AND "
 _SELECT_ALLOCATIONS: Final = (
-    "SELECT a.credential_id, a.purpose, l.url, a.idx, l.status_size, l.messages, a.value"
-    " FROM vcid_status_allocations a JOIN vcid_status_lists l ON l.list_id = a.list_id WHERE "
+    "SELECT a.credential_id, a.purpose, l.url, a.idx, l.status_size, l.messages, a.value,"
+    " l.status_reference FROM vcid_status_allocations a"
+    " JOIN vcid_status_lists l ON l.list_id = a.list_id WHERE "
 )
 _LIST_COLUMNS: Final = (
-    "list_id, url, purpose, capacity, status_size, messages, allocated, is_full, version"
+    "list_id, url, purpose, capacity, status_size, messages, allocated, is_full, version,"
+    " status_reference"
 )
 
 
@@ -220,6 +251,7 @@ def _record(row: Sequence[Any]) -> StatusListRecord:
         allocated=int(row[6]),
         full=bool(row[7]),
         version=int(row[8]),
+        reference=_reference_from(str(row[9])),
     )
 
 
@@ -274,6 +306,17 @@ class StatusStore:
         with self._transaction(write=True) as tx:
             for statement in _SQLITE_SCHEMA if dialect == "sqlite" else _POSTGRES_SCHEMA:
                 tx.run(statement)
+            self._migrate(tx)
+
+    def _migrate(self, tx: _Tx) -> None:
+        """Add the columns a store made by an earlier release lacks."""
+        for table, column, definition in _ADDED_COLUMNS:
+            if self._dialect == "postgres":
+                tx.run(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {definition}")
+                continue
+            names = {str(row[1]) for row in tx.all(f"PRAGMA table_info({table})")}
+            if column not in names:
+                tx.run(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     @property
     def dialect(self) -> Dialect:
@@ -377,16 +420,23 @@ class StatusStore:
         row = tx.one(
             f"SELECT {_LIST_COLUMNS} FROM vcid_status_lists"  # noqa: S608 - constant columns
             " WHERE purpose = ? AND is_full = 0 AND capacity = ? AND status_size = ?"
-            " AND messages = ? ORDER BY list_id LIMIT 1",
-            (spec.purpose, spec.capacity, spec.status_size, spec.messages_text()),
+            " AND messages = ? AND status_reference = ? ORDER BY list_id LIMIT 1",
+            (
+                spec.purpose,
+                spec.capacity,
+                spec.status_size,
+                spec.messages_text(),
+                spec.reference_text(),
+            ),
         )
         if row is not None:
             return _record(row)
         last = tx.one("SELECT MAX(seq) FROM vcid_status_lists WHERE purpose = ?", (spec.purpose,))
         seq = int(last[0]) + 1 if last is not None and last[0] is not None else 1
         tx.run(
-            "INSERT INTO vcid_status_lists (url, purpose, seq, capacity, status_size, messages)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO vcid_status_lists"
+            " (url, purpose, seq, capacity, status_size, messages, status_reference)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 f"{base_url}/{spec.purpose}/{seq}",
                 spec.purpose,
@@ -394,6 +444,7 @@ class StatusStore:
                 spec.capacity,
                 spec.status_size,
                 spec.messages_text(),
+                spec.reference_text(),
             ),
         )
         created = tx.one(
@@ -472,6 +523,7 @@ class StatusStore:
                         status_size=int(row[4]),
                         messages=_messages_from(str(row[5])),
                         value=int(row[6]),
+                        reference=_reference_from(str(row[7])),
                     )
                 )
         return {i: tuple(found[i]) for i in ids}
