@@ -27,10 +27,10 @@ from vcid.status.bitstring import (
 )
 from vcid.status.checker import (
     BitstringStatusChecker,
-    HTTPSStatusListFetcher,
     MirrorFetcher,
     StatusListAnchor,
     StatusListFetcher,
+    status_list_fetcher,
 )
 from vcid.status.credential import (
     DEFAULT_MESSAGES,
@@ -67,7 +67,6 @@ __all__ = [
     "BitstringStatusChecker",
     "CredentialStatus",
     "FolderFetcher",
-    "HTTPSStatusListFetcher",
     "MirrorFetcher",
     "SigningKey",
     "StatusAction",
@@ -92,4 +91,5 @@ __all__ = [
     "status_entry",
     "status_list_commitment",
     "status_list_credential",
+    "status_list_fetcher",
 ]
