@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import pickle
 import ssl
 import threading
 import time
@@ -298,3 +299,13 @@ def test_threads_share_one_client(server: Server) -> None:
     for thread in threads:
         thread.join(timeout=10)
     assert results == [b"shared"] * 8
+
+
+def test_fetch_errors_pickle_with_their_status() -> None:
+    error = pickle.loads(pickle.dumps(FetchError("the server answered HTTP 404", status=404)))
+    assert isinstance(error, FetchError)
+    assert (str(error), error.status, error.code) == (
+        "the server answered HTTP 404",
+        404,
+        "FETCH_FAILED",
+    )

@@ -153,3 +153,11 @@ def test_a_did_key_url_with_a_version_is_refused() -> None:
             f"{did}?versionId=1#{did.split(':')[-1]}", relationship="assertionMethod"
         )
     assert info.value.error == FEATURE_NOT_SUPPORTED
+
+
+def test_did_key_and_did_jwk_documents_are_cached() -> None:
+    resolver = default_resolver()
+    for did in _historyless_dids():
+        first = resolver.resolve(did).did_document
+        assert first is not None
+        assert resolver.resolve(did).did_document is first
