@@ -399,6 +399,28 @@ class DIDResolutionError(IndeterminateError):
         self.error = error
 
 
+class FetchError(IndeterminateError):
+    """An HTTPS resource could not be fetched (refused URL, network or TLS
+    failure, another HTTP status, a body over the limit).
+
+    ``status`` is the HTTP status when the server answered, else None. The
+    message names the failure, never the response body.
+    """
+
+    code = "FETCH_FAILED"
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_fetch_error, (str(self), self.status))
+
+
+def _rebuild_fetch_error(message: str, status: int | None) -> FetchError:
+    return FetchError(message, status=status)
+
+
 class StatusUnchecked(IndeterminateError):
     """A credential has a status entry but no status checker was configured."""
 

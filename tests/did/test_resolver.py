@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -49,7 +50,9 @@ class StaticMethod:
         self.error = error
         self.result = result
 
-    def resolve(self, did: DID) -> ResolutionResult:
+    def resolve(
+        self, did: DID, *, version_id: str | None = None, version_time: datetime | None = None
+    ) -> ResolutionResult:
         if self.error is not None:
             raise self.error
         if self.result is not None:

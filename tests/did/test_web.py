@@ -10,9 +10,10 @@ import pytest
 
 from vcid.did.resolver import ResolverRegistry, default_resolver
 from vcid.did.syntax import parse_did
-from vcid.did.web import DIDWebMethod, UrllibFetcher, did_web_url
-from vcid.errors import DIDResolutionError, DIDSyntaxError, UsageError
+from vcid.did.web import DIDWebMethod, did_web_fetcher, did_web_url
+from vcid.errors import DIDSyntaxError, FetchError, UsageError
 from vcid.keys import KeyType, PrivateKey
+from vcid.transport import HTTPSClient
 
 # ``server`` (from conftest) is a live TLS server on 127.0.0.1 whose
 # certificate is made at test time; ``server.serve`` sets a canned response.
@@ -49,8 +50,8 @@ class FakeClock:
 
 
 @pytest.fixture
-def fetcher(server: Any) -> UrllibFetcher:
-    return UrllibFetcher(server.client_context(), timeout=5.0, max_bytes=4096)
+def fetcher(server: Any) -> HTTPSClient:
+    return did_web_fetcher(server.client_context(), timeout=5.0, max_bytes=4096)
 
 
 # --- URL mapping ------------------------------------------------------------------
@@ -116,7 +117,7 @@ def test_bad_did_web_resolves_to_invalid_did() -> None:
 # --- against the local HTTPS server ----------------------------------------------
 
 
-def test_resolves_host_and_port(server: Any, fetcher: UrllibFetcher) -> None:
+def test_resolves_host_and_port(server: Any, fetcher: HTTPSClient) -> None:
     did = _did(server)
     body, key = _doc_body(did)
     server.serve("/.well-known/did.json", body)
@@ -127,7 +128,7 @@ def test_resolves_host_and_port(server: Any, fetcher: UrllibFetcher) -> None:
     assert vm.public_key == key
 
 
-def test_resolves_path_did(server: Any, fetcher: UrllibFetcher) -> None:
+def test_resolves_path_did(server: Any, fetcher: HTTPSClient) -> None:
     did = _did(server, "issuers", "school")
     body, key = _doc_body(did, KeyType.P256)
     server.serve("/issuers/school/did.json", body)
@@ -136,20 +137,20 @@ def test_resolves_path_did(server: Any, fetcher: UrllibFetcher) -> None:
     assert server.hits == {"/issuers/school/did.json": 1}
 
 
-def test_404_is_not_found(server: Any, fetcher: UrllibFetcher) -> None:
+def test_404_is_not_found(server: Any, fetcher: HTTPSClient) -> None:
     result = DIDWebMethod(fetcher).resolve(parse_did(_did(server, "missing")))
     assert result.error == "notFound"
-    with pytest.raises(DIDResolutionError) as info:
+    with pytest.raises(FetchError) as info:
         fetcher.fetch(f"https://{server.host}/missing/did.json")
-    assert info.value.error == "notFound"
+    assert info.value.status == 404
 
 
-def test_server_error_is_internal_error(server: Any, fetcher: UrllibFetcher) -> None:
+def test_server_error_is_internal_error(server: Any, fetcher: HTTPSClient) -> None:
     server.serve("/.well-known/did.json", b"oops", status=500)
     assert DIDWebMethod(fetcher).resolve(parse_did(_did(server))).error == ("internalError")
 
 
-def test_mismatched_document_id_is_rejected(server: Any, fetcher: UrllibFetcher) -> None:
+def test_mismatched_document_id_is_rejected(server: Any, fetcher: HTTPSClient) -> None:
     body, _ = _doc_body("did:web:evil.example")
     server.serve("/.well-known/did.json", body)
     result = ResolverRegistry([DIDWebMethod(fetcher)]).resolve(_did(server))
@@ -157,7 +158,7 @@ def test_mismatched_document_id_is_rejected(server: Any, fetcher: UrllibFetcher)
     assert result.error == "invalidDidDocument"
 
 
-def test_non_json_and_duplicate_keys_are_rejected(server: Any, fetcher: UrllibFetcher) -> None:
+def test_non_json_and_duplicate_keys_are_rejected(server: Any, fetcher: HTTPSClient) -> None:
     method = DIDWebMethod(fetcher)
     did = _did(server)
     server.serve("/.well-known/did.json", b"<html>")
@@ -169,7 +170,7 @@ def test_non_json_and_duplicate_keys_are_rejected(server: Any, fetcher: UrllibFe
     assert method.resolve(parse_did(did)).error == "representationNotSupported"
 
 
-def test_oversized_body_is_rejected(server: Any, fetcher: UrllibFetcher) -> None:
+def test_oversized_body_is_rejected(server: Any, fetcher: HTTPSClient) -> None:
     did = _did(server)
     body, _ = _doc_body(did)
     padded = body[:-1] + b"," + b'"pad":"' + b"x" * 5000 + b'"}'
@@ -179,11 +180,11 @@ def test_oversized_body_is_rejected(server: Any, fetcher: UrllibFetcher) -> None
     assert "larger than 4096" in str(result.resolution_metadata["errorMessage"])
     # without a Content-Length the read itself is capped
     server.serve("/.well-known/did.json", padded, send_length=False)
-    with pytest.raises(DIDResolutionError, match="larger"):
+    with pytest.raises(FetchError, match="larger"):
         fetcher.fetch(f"https://{server.host}/.well-known/did.json")
 
 
-def test_cache_within_ttl_and_refetch_after(server: Any, fetcher: UrllibFetcher) -> None:
+def test_cache_within_ttl_and_refetch_after(server: Any, fetcher: HTTPSClient) -> None:
     did = _did(server)
     body, key = _doc_body(did)
     server.serve("/.well-known/did.json", body)
@@ -202,7 +203,7 @@ def test_cache_within_ttl_and_refetch_after(server: Any, fetcher: UrllibFetcher)
     assert document.verification_methods[0].public_key == new_key
 
 
-def test_cache_is_bounded_and_failures_not_cached(server: Any, fetcher: UrllibFetcher) -> None:
+def test_cache_is_bounded_and_failures_not_cached(server: Any, fetcher: HTTPSClient) -> None:
     method = DIDWebMethod(fetcher, cache_size=1, clock=FakeClock())
     first, second = _did(server, "a"), _did(server, "b")
     server.serve("/a/did.json", _doc_body(first)[0])
@@ -216,24 +217,24 @@ def test_cache_is_bounded_and_failures_not_cached(server: Any, fetcher: UrllibFe
     assert server.hits["/c/did.json"] == 2
 
 
-def test_http_is_refused(fetcher: UrllibFetcher) -> None:
-    with pytest.raises(UsageError, match="https"):
+def test_http_is_refused(fetcher: HTTPSClient) -> None:
+    with pytest.raises(FetchError, match="https"):
         fetcher.fetch("http://127.0.0.1:1/.well-known/did.json")
 
 
-def test_redirect_to_http_is_refused(server: Any, fetcher: UrllibFetcher) -> None:
+def test_redirect_to_http_is_refused(server: Any, fetcher: HTTPSClient) -> None:
     server.serve(
         "/.well-known/did.json",
         b"",
         status=302,
         Location=f"http://{server.host}/plain/did.json",
     )
-    with pytest.raises(DIDResolutionError, match="non-https"):
+    with pytest.raises(FetchError, match="non-https"):
         fetcher.fetch(f"https://{server.host}/.well-known/did.json")
     assert "/plain/did.json" not in server.hits
 
 
-def test_redirect_to_https_is_followed(server: Any, fetcher: UrllibFetcher) -> None:
+def test_redirect_to_https_is_followed(server: Any, fetcher: HTTPSClient) -> None:
     did = _did(server)
     body, _ = _doc_body(did)
     server.serve("/moved/did.json", body)
@@ -247,15 +248,16 @@ def test_redirect_to_https_is_followed(server: Any, fetcher: UrllibFetcher) -> N
 
 
 def test_untrusted_certificate_is_refused(server: Any) -> None:
-    strict = UrllibFetcher(ssl.create_default_context(), timeout=5.0)
-    with pytest.raises(DIDResolutionError) as info:
+    strict = did_web_fetcher(ssl.create_default_context(), timeout=5.0)
+    with pytest.raises(FetchError) as info:
         strict.fetch(f"https://{server.host}/.well-known/did.json")
-    assert info.value.error == "internalError"
+    assert info.value.status is None
+    assert DIDWebMethod(strict).resolve(parse_did(_did(server))).error == "internalError"
     assert server.hits == {}
 
 
 def test_fetcher_options_are_checked() -> None:
     with pytest.raises(UsageError):
-        UrllibFetcher(timeout=0)
+        did_web_fetcher(timeout=0)
     with pytest.raises(UsageError):
-        UrllibFetcher(max_bytes=0)
+        did_web_fetcher(max_bytes=0)

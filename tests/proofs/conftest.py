@@ -158,7 +158,9 @@ class StaticDIDMethod:
     def name(self) -> str:
         return self._name
 
-    def resolve(self, did: DID) -> ResolutionResult:
+    def resolve(
+        self, did: DID, *, version_id: str | None = None, version_time: datetime | None = None
+    ) -> ResolutionResult:
         source = self._documents.get(str(did))
         if source is None:
             return ResolutionResult.failure("notFound", "no such DID")

@@ -27,12 +27,13 @@ from vcid.keyfile import KeyFile
 from vcid.keys import KeyType
 from vcid.status import (
     BitstringStatusChecker,
-    HTTPSStatusListFetcher,
     StatusListAllocator,
     StatusRegistry,
     StatusStore,
     open_sqlite_store,
+    status_list_fetcher,
 )
+from vcid.transport import HTTPSClient
 
 NOW = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -83,8 +84,8 @@ class ListServer:
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         return context
 
-    def fetcher(self) -> HTTPSStatusListFetcher:
-        return HTTPSStatusListFetcher(self.client_context(), timeout=5.0)
+    def fetcher(self) -> HTTPSClient:
+        return status_list_fetcher(self.client_context(), timeout=5.0)
 
 
 @pytest.fixture(scope="module")

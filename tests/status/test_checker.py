@@ -10,7 +10,7 @@ import pytest
 
 from vcid import _json
 from vcid._json import JsonObject
-from vcid.errors import InvalidError, StatusListUnavailable, UsageError
+from vcid.errors import FetchError, InvalidError, UsageError
 from vcid.issuer import issue, present
 from vcid.jsonld import JsonLdProcessor
 from vcid.keyfile import KeyFile
@@ -19,7 +19,6 @@ from vcid.model import validate_credential
 from vcid.report import Outcome, Verdict, VerificationReport
 from vcid.status import (
     BitstringStatusChecker,
-    HTTPSStatusListFetcher,
     MirrorFetcher,
     StatusBitstring,
     StatusRegistry,
@@ -28,6 +27,7 @@ from vcid.status import (
     status_entry,
     status_list_commitment,
     status_list_credential,
+    status_list_fetcher,
 )
 from vcid.verifier import CredentialVerifier
 
@@ -419,19 +419,20 @@ def test_an_anchor_accepts_logged_versions_and_rejects_others(registrar: Issuer)
 
 def test_the_fetcher_speaks_https_only(list_server: ListServer) -> None:
     fetcher = list_server.fetcher()
-    with pytest.raises(StatusListUnavailable, match="https"):
+    with pytest.raises(FetchError, match="https"):
         fetcher.fetch(f"http://127.0.0.1:{list_server.port}/status/revocation/1")
-    with pytest.raises(StatusListUnavailable, match="HTTP 404"):
+    with pytest.raises(FetchError, match="HTTP 404") as info:
         fetcher.fetch(f"{list_server.base_url}/nothing")
-    untrusting = HTTPSStatusListFetcher(timeout=5.0)  # the system trust store
-    with pytest.raises(StatusListUnavailable, match="could not be fetched"):
+    assert info.value.status == 404
+    untrusting = status_list_fetcher(timeout=5.0)  # the system trust store
+    with pytest.raises(FetchError, match="could not be fetched"):
         untrusting.fetch(f"{list_server.base_url}/nothing")
 
 
 def test_the_fetcher_caps_the_body_size(list_server: ListServer) -> None:
     list_server.serve_raw(f"{list_server.base_url}/big", b"x" * 5000)
-    small = HTTPSStatusListFetcher(list_server.client_context(), max_bytes=4096)
-    with pytest.raises(StatusListUnavailable, match="larger"):
+    small = status_list_fetcher(list_server.client_context(), max_bytes=4096)
+    with pytest.raises(FetchError, match="larger"):
         small.fetch(f"{list_server.base_url}/big")
 
 

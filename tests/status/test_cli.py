@@ -15,7 +15,7 @@ from vcid.keyfile import KeyFile
 from vcid.keys import KeyType
 from vcid.ledger import SQLiteLog
 from vcid.report import Outcome, Verdict
-from vcid.status import BitstringStatusChecker, HTTPSStatusListFetcher, MirrorFetcher
+from vcid.status import BitstringStatusChecker, MirrorFetcher, status_list_fetcher
 from vcid.verifier import CredentialVerifier
 
 from .conftest import NOW
@@ -167,7 +167,7 @@ def test_published_lists_served_over_https_verify_at_a_border_post(
         mirror_url = line.split(" at ", 1)[1].strip()
         assert mirror_url.startswith("https://127.0.0.1:")
         context = ssl.create_default_context(cafile=str(cert))
-        fetcher = MirrorFetcher(HTTPSStatusListFetcher(context), {BASE + "/": mirror_url})
+        fetcher = MirrorFetcher(status_list_fetcher(context), {BASE + "/": mirror_url})
         verifier = CredentialVerifier(status_checker=BitstringStatusChecker(fetcher=fetcher))
         report = verifier.verify_credential(credential, now=NOW)
         assert report.verdict is Verdict.ALERT, report.to_text()

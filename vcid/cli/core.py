@@ -19,13 +19,13 @@ from vcid.cli._common import (
     read_json,
 )
 from vcid.cli._keys import obtain_passphrase, read_key_option
-from vcid.did import UrllibFetcher, default_resolver
+from vcid.did import default_resolver, did_web_fetcher
 from vcid.errors import UsageError
 from vcid.issuer import issue, present
 from vcid.keyfile import KeyFile, write_key_file
 from vcid.keys import KeyType
 from vcid.proofs import SUPPORTED_SUITES
-from vcid.status import BitstringStatusChecker, FolderFetcher, HTTPSStatusListFetcher
+from vcid.status import BitstringStatusChecker, FolderFetcher, status_list_fetcher
 from vcid.verifier import CredentialVerifier, VerificationEnvironment
 
 # --- commands ---------------------------------------------------------------
@@ -42,7 +42,7 @@ def _key_generate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _did_resolve(args: argparse.Namespace, out: TextIO) -> int:
-    result = default_resolver(web_fetcher=UrllibFetcher()).resolve(args.did)
+    result = default_resolver(web_fetcher=did_web_fetcher()).resolve(args.did)
     if result.did_document is None:
         sys.stderr.write(f"vcid: cannot resolve DID: {result.error}\n")
         return EXIT_NOT_VERIFIED
@@ -100,14 +100,14 @@ def _status_checker(args: argparse.Namespace) -> BitstringStatusChecker | None:
         fetcher = FolderFetcher(args.status_dir, base_url=args.status_base_url)
         return BitstringStatusChecker(fetcher=fetcher)
     if args.status_online:
-        return BitstringStatusChecker(fetcher=HTTPSStatusListFetcher())
+        return BitstringStatusChecker(fetcher=status_list_fetcher())
     return None
 
 
 def _environment(args: argparse.Namespace) -> VerificationEnvironment:
     """The one environment every check of this run uses (credentials, lists, receipts)."""
     return VerificationEnvironment(
-        resolver=default_resolver(web_fetcher=UrllibFetcher()),
+        resolver=default_resolver(web_fetcher=did_web_fetcher()),
         jsonld=jsonld_processor(args.context),
     )
 

@@ -29,7 +29,7 @@ from vcid.cli._common import (
     read_json,
 )
 from vcid.cli._keys import read_key_option
-from vcid.did import UrllibFetcher, default_resolver
+from vcid.did import default_resolver, did_web_fetcher
 from vcid.environment import VerificationEnvironment
 from vcid.errors import InvalidError, UsageError, VcidError
 from vcid.ledger import merkle
@@ -144,7 +144,7 @@ def _verify_receipt(args: argparse.Namespace, out: TextIO) -> int:
             raise UsageError("the credential has no issuer id: give --issuer DID")
     trusted = [_read_checkpoint(path) for path in args.trusted or ()]
     now = _now(args.now, "--now")
-    environment = VerificationEnvironment(resolver=default_resolver(web_fetcher=UrllibFetcher()))
+    environment = VerificationEnvironment(resolver=default_resolver(web_fetcher=did_web_fetcher()))
     if args.db is not None:
         with _open(args.db) as log:
             checks = check_receipt(

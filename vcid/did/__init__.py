@@ -14,15 +14,10 @@ from vcid.did.document import (
 )
 from vcid.did.jwk import DIDJwkMethod, did_jwk_from_public_key
 from vcid.did.key import DIDKeyMethod, did_key_from_public_key
-from vcid.did.resolver import (
-    DIDMethod,
-    DIDResolver,
-    ResolutionResult,
-    ResolverRegistry,
-    default_resolver,
-)
+from vcid.did.resolution import DIDMethod, DIDResolver, ResolutionResult
+from vcid.did.resolver import ResolverRegistry, default_resolver
 from vcid.did.syntax import DID, DIDURL, parse_did, parse_did_url
-from vcid.did.web import DIDWebMethod, HTTPSFetcher, UrllibFetcher, did_web_url
+from vcid.did.web import DIDWebMethod, HTTPSFetcher, did_web_fetcher, did_web_url
 
 __all__ = [
     "DID",
@@ -38,11 +33,11 @@ __all__ = [
     "KeyAgreementMethod",
     "ResolutionResult",
     "ResolverRegistry",
-    "UrllibFetcher",
     "VerificationMethod",
     "default_resolver",
     "did_jwk_from_public_key",
     "did_key_from_public_key",
+    "did_web_fetcher",
     "did_web_url",
     "parse_did",
     "parse_did_url",

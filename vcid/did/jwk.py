@@ -14,16 +14,19 @@ resolves to ``invalidDid``.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Final
 
 from vcid._json import JsonObject, load_object
+from vcid.cache import LRUCache
 from vcid.did.document import JWK_PRIVATE_MEMBERS, DIDDocument
-from vcid.did.resolver import (
+from vcid.did.resolution import (
     DID_LD_JSON,
     INVALID_DID,
     INVALID_PUBLIC_KEY,
     ResolutionResult,
     error_code_for,
+    no_history,
 )
 from vcid.did.syntax import DID
 from vcid.encoding import base64url_decode, base64url_encode
@@ -32,6 +35,7 @@ from vcid.keys import PublicKey
 
 DID_V1_CONTEXT: Final = "https://www.w3.org/ns/did/v1"
 JWS_2020_CONTEXT: Final = "https://w3id.org/security/suites/jws-2020/v1"
+CACHE_SIZE: Final = 1024
 _SIGNING: Final = (
     "assertionMethod",
     "authentication",
@@ -99,26 +103,44 @@ def did_jwk_document_json(did: str) -> JsonObject:
     return document
 
 
+# A did:jwk document is a pure function of the DID (as for did:key).
+_DOCUMENTS: Final[LRUCache[str, DIDDocument]] = LRUCache(CACHE_SIZE)
+
+
 class DIDJwkMethod:
-    """The did:jwk driver; resolution is offline."""
+    """The did:jwk driver; resolution is offline and cached (LRU, by DID)."""
 
     name: Final = "jwk"
 
-    def resolve(self, did: DID) -> ResolutionResult:
+    def resolve(
+        self,
+        did: DID,
+        *,
+        version_id: str | None = None,
+        version_time: datetime | None = None,
+    ) -> ResolutionResult:
         """Resolve a did:jwk DID (did:jwk §"Read").
 
         Failures come back as results with ``invalidDid`` or
-        ``invalidPublicKey``.
+        ``invalidPublicKey``; a historic query (did:jwk has one version) with
+        ``featureNotSupported``.
         """
+        refused = no_history(self.name, version_id, version_time)
+        if refused is not None:
+            return refused
         text = str(did)
-        try:
-            document = DIDDocument.from_json(did_jwk_document_json(text), did=text)
-        except VcidError as exc:
-            return ResolutionResult.failure(error_code_for(exc), str(exc))
+        document = _DOCUMENTS.get(text)
+        if document is None:
+            try:
+                document = DIDDocument.from_json(did_jwk_document_json(text), did=text)
+            except VcidError as exc:
+                return ResolutionResult.failure(error_code_for(exc), str(exc))
+            _DOCUMENTS.put(text, document)
         return ResolutionResult.success(document, content_type=DID_LD_JSON)
 
 
 __all__ = [
+    "CACHE_SIZE",
     "DID_V1_CONTEXT",
     "JWS_2020_CONTEXT",
     "DIDJwkMethod",

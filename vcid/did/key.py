@@ -17,17 +17,19 @@ component, resolves to ``invalidDid``.
 
 from __future__ import annotations
 
-import functools
+from datetime import datetime
 from typing import Final
 
 from vcid._json import JsonObject
+from vcid.cache import LRUCache
 from vcid.did.document import DIDDocument
-from vcid.did.resolver import (
+from vcid.did.resolution import (
     DID_LD_JSON,
     INVALID_DID,
     INVALID_PUBLIC_KEY,
     ResolutionResult,
     error_code_for,
+    no_history,
 )
 from vcid.did.syntax import DID
 from vcid.encoding import Multicodec, multibase_encode, multicodec_wrap
@@ -120,11 +122,10 @@ def did_key_document_json(did: str) -> JsonObject:
     return document
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
-def _resolve_cached(did: str) -> DIDDocument:
-    # A did:key document is a pure function of the DID, so caching by the DID
-    # string is safe; DIDDocument is immutable (to_json returns a copy).
-    return DIDDocument.from_json(did_key_document_json(did), did=did)
+# A did:key document is a pure function of the DID, so one cache serves every
+# driver; DIDDocument is immutable (to_json returns a copy). Failures are not
+# cached.
+_DOCUMENTS: Final[LRUCache[str, DIDDocument]] = LRUCache(CACHE_SIZE)
 
 
 class DIDKeyMethod:
@@ -132,16 +133,30 @@ class DIDKeyMethod:
 
     name: Final = "key"
 
-    def resolve(self, did: DID) -> ResolutionResult:
+    def resolve(
+        self,
+        did: DID,
+        *,
+        version_id: str | None = None,
+        version_time: datetime | None = None,
+    ) -> ResolutionResult:
         """Resolve a did:key DID (did:key §"Read").
 
         Failures come back as results with ``invalidDid`` or
-        ``invalidPublicKey``.
+        ``invalidPublicKey``; a historic query (did:key has one version) with
+        ``featureNotSupported``.
         """
-        try:
-            document = _resolve_cached(str(did))
-        except VcidError as exc:
-            return ResolutionResult.failure(error_code_for(exc), str(exc))
+        refused = no_history(self.name, version_id, version_time)
+        if refused is not None:
+            return refused
+        text = str(did)
+        document = _DOCUMENTS.get(text)
+        if document is None:
+            try:
+                document = DIDDocument.from_json(did_key_document_json(text), did=text)
+            except VcidError as exc:
+                return ResolutionResult.failure(error_code_for(exc), str(exc))
+            _DOCUMENTS.put(text, document)
         return ResolutionResult.success(document, content_type=DID_LD_JSON)
 
 

@@ -1,144 +1,52 @@
-"""DID resolution: results, method drivers and a registry (DID Resolution).
+"""DID resolution: the registry of method drivers (DID Resolution).
 
 :meth:`ResolverRegistry.resolve` follows the DID Resolution algorithm's
-contract: it never raises for a bad DID but returns a
+contract: it never raises for a bad DID or bad options but returns a
 :class:`ResolutionResult` whose ``resolution_metadata["error"]`` holds one of
-the DID Resolution error codes below. :meth:`ResolverRegistry.resolve_document`
-and :meth:`ResolverRegistry.resolve_verification_method` raise instead.
+the DID Resolution error codes (:mod:`vcid.did.resolution`).
+:meth:`ResolverRegistry.resolve_document` and
+:meth:`ResolverRegistry.resolve_verification_method` raise instead.
+
+This module sits above the drivers: it imports them to build
+:func:`default_resolver`, and they import only :mod:`vcid.did.resolution`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
+from datetime import datetime
+from typing import Final
 
-from vcid._json import JsonObject
 from vcid.did.document import DIDDocument, VerificationMethod
-from vcid.did.syntax import DID, parse_did, parse_did_url
-from vcid.errors import (
-    DIDDocumentError,
-    DIDResolutionError,
-    DIDSyntaxError,
-    JSONParseError,
-    KeyFormatError,
-    UsageError,
-    VcidError,
+from vcid.did.jwk import DIDJwkMethod
+from vcid.did.key import DIDKeyMethod
+from vcid.did.resolution import (
+    DID_JSON,
+    DID_LD_JSON,
+    ERROR_CODES,
+    FEATURE_NOT_SUPPORTED,
+    INTERNAL_ERROR,
+    INVALID_DID,
+    INVALID_DID_DOCUMENT,
+    INVALID_DID_URL,
+    INVALID_OPTIONS,
+    INVALID_PUBLIC_KEY,
+    METHOD_NOT_SUPPORTED,
+    NOT_FOUND,
+    REPRESENTATION_NOT_SUPPORTED,
+    DIDMethod,
+    DIDResolver,
+    ResolutionResult,
+    error_code_for,
+    no_history,
 )
+from vcid.did.syntax import DIDURL, parse_did, parse_did_url
+from vcid.did.web import DIDWebMethod, HTTPSFetcher
+from vcid.errors import DIDResolutionError, DIDSyntaxError, UsageError, VcidError
+from vcid.model.datetimes import parse_datetime_stamp
 
-if TYPE_CHECKING:
-    from vcid.did.web import HTTPSFetcher
-
-INVALID_DID: Final = "invalidDid"
-INVALID_DID_URL: Final = "invalidDidUrl"
-NOT_FOUND: Final = "notFound"
-METHOD_NOT_SUPPORTED: Final = "methodNotSupported"
-REPRESENTATION_NOT_SUPPORTED: Final = "representationNotSupported"
-INVALID_PUBLIC_KEY: Final = "invalidPublicKey"
-INVALID_DID_DOCUMENT: Final = "invalidDidDocument"
-INTERNAL_ERROR: Final = "internalError"
-
-ERROR_CODES: Final = frozenset(
-    {
-        INVALID_DID,
-        INVALID_DID_URL,
-        NOT_FOUND,
-        METHOD_NOT_SUPPORTED,
-        REPRESENTATION_NOT_SUPPORTED,
-        INVALID_PUBLIC_KEY,
-        INVALID_DID_DOCUMENT,
-        INTERNAL_ERROR,
-    }
-)
-"""The DID Resolution error codes vcid reports."""
-
-DID_JSON: Final = "application/did+json"
-DID_LD_JSON: Final = "application/did+ld+json"
-
-
-@dataclass(frozen=True, slots=True)
-class ResolutionResult:
-    """The outcome of resolving one DID (DID Resolution §"DID Resolution Result").
-
-    Exactly one of ``did_document`` and ``resolution_metadata["error"]`` is
-    set. Build one with :meth:`success` or :meth:`failure`.
-    """
-
-    did_document: DIDDocument | None
-    document_metadata: JsonObject = field(default_factory=dict)
-    resolution_metadata: JsonObject = field(default_factory=dict)
-
-    @classmethod
-    def success(
-        cls,
-        document: DIDDocument,
-        *,
-        content_type: str = DID_JSON,
-        document_metadata: JsonObject | None = None,
-    ) -> ResolutionResult:
-        """A successful result carrying ``document``."""
-        return cls(
-            document,
-            dict(document_metadata or {}),
-            {"contentType": content_type},
-        )
-
-    @classmethod
-    def failure(cls, error: str, message: str = "") -> ResolutionResult:
-        """A failed result with a DID Resolution error code.
-
-        :raises UsageError: if ``error`` is not one of :data:`ERROR_CODES`.
-        """
-        if error not in ERROR_CODES:
-            raise UsageError("unknown DID Resolution error code")
-        metadata: JsonObject = {"error": error}
-        if message:
-            metadata["errorMessage"] = message
-        return cls(None, {}, metadata)
-
-    @property
-    def error(self) -> str | None:
-        """The DID Resolution error code, or None on success."""
-        value = self.resolution_metadata.get("error")
-        return value if isinstance(value, str) else None
-
-
-@runtime_checkable
-class DIDMethod(Protocol):
-    """A DID method driver: resolves DIDs of one method name."""
-
-    @property
-    def name(self) -> str:
-        """The method name, e.g. ``"key"``."""
-        ...
-
-    def resolve(self, did: DID) -> ResolutionResult:
-        """Resolve a parsed DID of this method."""
-        ...
-
-
-@runtime_checkable
-class DIDResolver(Protocol):
-    """Anything that resolves DID strings."""
-
-    def resolve(self, did: str) -> ResolutionResult:
-        """Resolve ``did``; failures are reported in the result."""
-        ...
-
-
-def error_code_for(exc: VcidError) -> str:
-    """The DID Resolution error code that stands for a vcid exception."""
-    if isinstance(exc, DIDResolutionError):
-        return exc.error if exc.error in ERROR_CODES else INTERNAL_ERROR
-    if isinstance(exc, DIDSyntaxError):
-        return INVALID_DID
-    if isinstance(exc, KeyFormatError):
-        return INVALID_PUBLIC_KEY
-    if isinstance(exc, DIDDocumentError):
-        return INVALID_DID_DOCUMENT
-    if isinstance(exc, JSONParseError):
-        return REPRESENTATION_NOT_SUPPORTED
-    return INTERNAL_ERROR
+#: The DID parameters (DID Resolution §"DID Parameters") passed on as options.
+VERSION_PARAMETERS: Final = ("versionId", "versionTime")
 
 
 class ResolverRegistry:
@@ -160,22 +68,40 @@ class ResolverRegistry:
         """The DID methods this registry resolves, sorted."""
         return tuple(sorted(self._methods))
 
-    def resolve(self, did: str) -> ResolutionResult:
+    def resolve(
+        self,
+        did: str,
+        *,
+        version_id: str | None = None,
+        version_time: datetime | None = None,
+    ) -> ResolutionResult:
         """Resolve ``did`` (DID Resolution §"resolve"); never raises for bad input.
 
         :param did: the DID string (no path, query or fragment).
+        :param version_id: resolve this version (the ``versionId`` option).
+        :param version_time: resolve the version valid at this aware time
+            (the ``versionTime`` option).
         :returns: a result whose ``error`` is ``invalidDid``,
-            ``methodNotSupported`` or the driver's error on failure.
+            ``methodNotSupported``, ``invalidOptions`` (an empty or non-string
+            ``version_id``, a naive ``version_time``) or the driver's error
+            (``featureNotSupported`` from a method without history).
         """
         try:
             parsed = parse_did(did)
         except DIDSyntaxError:
             return ResolutionResult.failure(INVALID_DID, "not a valid DID")
+        problem = _check_options(version_id, version_time)
+        if problem:
+            return ResolutionResult.failure(INVALID_OPTIONS, problem)
         driver = self._methods.get(parsed.method)
         if driver is None:
             return ResolutionResult.failure(METHOD_NOT_SUPPORTED, "DID method is not supported")
         try:
-            result = driver.resolve(parsed)
+            if version_id is None and version_time is None:
+                # Drivers written before resolution options still work.
+                result = driver.resolve(parsed)
+            else:
+                result = driver.resolve(parsed, version_id=version_id, version_time=version_time)
         except VcidError as exc:
             return ResolutionResult.failure(error_code_for(exc), str(exc))
         document = result.did_document
@@ -185,25 +111,47 @@ class ResolverRegistry:
             )
         return result
 
-    def resolve_document(self, did: str) -> DIDDocument:
-        """Resolve ``did`` to its DID document.
+    def resolve_document(
+        self,
+        did: str,
+        *,
+        version_id: str | None = None,
+        version_time: datetime | None = None,
+    ) -> DIDDocument:
+        """Resolve ``did`` to its DID document (options as for :meth:`resolve`).
 
         :raises DIDResolutionError: with ``error`` set to the DID Resolution
             error code when resolution fails.
         """
-        result = self.resolve(did)
+        result = self.resolve(did, version_id=version_id, version_time=version_time)
         if result.did_document is None:
             code = result.error or INTERNAL_ERROR
             raise DIDResolutionError(f"DID resolution failed: {code}", error=code)
         return result.did_document
 
-    def resolve_verification_method(self, vm_url: str, *, relationship: str) -> VerificationMethod:
+    def resolve_verification_method(
+        self,
+        vm_url: str,
+        *,
+        relationship: str,
+        version_id: str | None = None,
+        version_time: datetime | None = None,
+    ) -> VerificationMethod:
         """Dereference a verification method DID URL for a relationship.
 
-        :param vm_url: the absolute DID URL, e.g. ``did:key:z6Mk...#z6Mk...``.
+        The URL's ``versionId`` / ``versionTime`` DID parameters (DID
+        Resolution §"DID Parameters") are passed on as resolution options,
+        and the method is then looked up without them.
+
+        :param vm_url: the absolute DID URL, e.g. ``did:key:z6Mk...#z6Mk...``
+            or ``did:example:123?versionId=2#key-1``.
         :param relationship: the needed relationship, e.g. ``assertionMethod``.
+        :param version_id: as for :meth:`resolve`; must agree with the URL's.
+        :param version_time: as for :meth:`resolve`; must agree with the URL's.
         :raises DIDResolutionError: (indeterminate) if ``vm_url`` is not a DID
-            URL (``invalidDidUrl``) or its DID does not resolve.
+            URL (``invalidDidUrl``), its version parameters are malformed or
+            disagree with the options (``invalidOptions``), or its DID does
+            not resolve.
         :raises PurposeMismatch: if the method is not listed under
             ``relationship``.
         :raises ControllerMismatch: if the method's controller is not its DID.
@@ -215,24 +163,73 @@ class ResolverRegistry:
             raise DIDResolutionError(
                 "verification method is not a DID URL", error=INVALID_DID_URL
             ) from None
-        document = self.resolve_document(str(url.did))
+        version_id, version_time = _version_options(url, version_id, version_time)
+        document = self.resolve_document(
+            str(url.did), version_id=version_id, version_time=version_time
+        )
+        if any(name in url.params for name in VERSION_PARAMETERS):
+            vm_url = _without_versions(url)
         return document.verification_method(vm_url, relationship=relationship)
+
+
+def _check_options(version_id: object, version_time: object) -> str:
+    """Why the resolution options are invalid, or "" if they are valid."""
+    if version_id is not None and (not isinstance(version_id, str) or not version_id):
+        return "versionId must be a non-empty string"
+    if version_time is not None and (
+        not isinstance(version_time, datetime) or version_time.utcoffset() is None
+    ):
+        return "versionTime must be a timezone-aware datetime"
+    return ""
+
+
+def _version_options(
+    url: DIDURL, version_id: str | None, version_time: datetime | None
+) -> tuple[str | None, datetime | None]:
+    """The options from ``url``'s version parameters merged with the given ones."""
+    params = url.params
+    if "versionId" in params:
+        if version_id is not None and version_id != params["versionId"]:
+            raise DIDResolutionError("versionId differs from the DID URL's", error=INVALID_OPTIONS)
+        version_id = params["versionId"]
+    if "versionTime" in params:
+        try:
+            from_url = parse_datetime_stamp(params["versionTime"])
+        except VcidError:
+            raise DIDResolutionError(
+                "versionTime is not an XML datetime with an offset", error=INVALID_OPTIONS
+            ) from None
+        if version_time is not None and version_time != from_url:
+            raise DIDResolutionError(
+                "versionTime differs from the DID URL's", error=INVALID_OPTIONS
+            )
+        version_time = from_url
+    return version_id, version_time
+
+
+def _without_versions(url: DIDURL) -> str:
+    """``url`` as a string without its version parameters (a document's method id)."""
+    text = str(url.did) + url.path
+    if url.query is not None:
+        kept = [
+            part for part in url.query.split("&") if part.split("=", 1)[0] not in VERSION_PARAMETERS
+        ]
+        if kept:
+            text += "?" + "&".join(kept)
+    if url.fragment is not None:
+        text += "#" + url.fragment
+    return text
 
 
 def default_resolver(*, web_fetcher: HTTPSFetcher | None = None) -> ResolverRegistry:
     """A registry for did:key and did:jwk, plus did:web when given a fetcher.
 
-    :param web_fetcher: the HTTPS fetcher did:web uses; without it did:web
-        resolves to ``methodNotSupported``.
+    :param web_fetcher: the HTTPS fetcher did:web uses (for example
+        :func:`vcid.did.web.did_web_fetcher`); without it did:web resolves to
+        ``methodNotSupported``.
     """
-    # The drivers import this module, so they are imported here, not above.
-    from vcid.did.jwk import DIDJwkMethod  # noqa: PLC0415
-    from vcid.did.key import DIDKeyMethod  # noqa: PLC0415
-
     methods: list[DIDMethod] = [DIDKeyMethod(), DIDJwkMethod()]
     if web_fetcher is not None:
-        from vcid.did.web import DIDWebMethod  # noqa: PLC0415
-
         methods.append(DIDWebMethod(web_fetcher))
     return ResolverRegistry(methods)
 
@@ -241,18 +238,22 @@ __all__ = [
     "DID_JSON",
     "DID_LD_JSON",
     "ERROR_CODES",
+    "FEATURE_NOT_SUPPORTED",
     "INTERNAL_ERROR",
     "INVALID_DID",
     "INVALID_DID_DOCUMENT",
     "INVALID_DID_URL",
+    "INVALID_OPTIONS",
     "INVALID_PUBLIC_KEY",
     "METHOD_NOT_SUPPORTED",
     "NOT_FOUND",
     "REPRESENTATION_NOT_SUPPORTED",
+    "VERSION_PARAMETERS",
     "DIDMethod",
     "DIDResolver",
     "ResolutionResult",
     "ResolverRegistry",
     "default_resolver",
     "error_code_for",
+    "no_history",
 ]

@@ -3,8 +3,10 @@
 ``did:web:example.com`` reads ``https://example.com/.well-known/did.json``;
 ``did:web:example.com%3A8443:users:alice`` reads
 ``https://example.com:8443/users/alice/did.json`` (§"Read (Resolve)").
-The fetcher speaks HTTPS only, follows redirects only to HTTPS, and caps the
-body size; the method caches documents for a bounded time in a bounded map.
+Documents are fetched with vcid's one HTTPS client (:func:`did_web_fetcher`
+builds it with did:web's limits: HTTPS only, at most three redirects, each
+to HTTPS, a 256 KiB body); the method caches documents for a bounded time in
+a bounded :class:`~vcid.cache.LRUCache`.
 """
 
 from __future__ import annotations
@@ -12,28 +14,28 @@ from __future__ import annotations
 import ipaddress
 import re
 import ssl
-import threading
 import time
-import urllib.error
-import urllib.request
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from datetime import datetime
 from typing import Final, Protocol, runtime_checkable
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 from vcid._json import load_object
+from vcid.cache import LRUCache
 from vcid.did.document import DIDDocument
-from vcid.did.resolver import (
-    INTERNAL_ERROR,
+from vcid.did.resolution import (
     INVALID_DID,
-    NOT_FOUND,
     ResolutionResult,
     error_code_for,
+    no_history,
 )
 from vcid.did.syntax import DID
-from vcid.errors import DIDResolutionError, DIDSyntaxError, UsageError, VcidError
+from vcid.errors import DIDSyntaxError, UsageError, VcidError
+from vcid.transport import HTTPSClient
 
 DEFAULT_MAX_BYTES: Final = 256 * 1024
+#: Redirects followed when fetching a document (each to an https URL).
+MAX_REDIRECTS: Final = 3
 MAX_PATH_SEGMENTS: Final = 32
 _LABEL_RE: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
@@ -45,8 +47,9 @@ class HTTPSFetcher(Protocol):
     def fetch(self, url: str) -> bytes:
         """Return the body of a 200 response to a GET of ``url``.
 
-        :raises DIDResolutionError: ``notFound`` when the server has no
-            document, ``internalError`` for transport failures and limits.
+        :raises FetchError: when the document cannot be had (its ``status``
+            404 or 410 resolves to ``notFound``, anything else to
+            ``internalError``); a :class:`DIDResolutionError` is passed on.
         """
         ...
 
@@ -100,107 +103,33 @@ def _segment(encoded: str) -> str:
     return quote(decoded, safe="-._~!$&'()*+,;=:@")
 
 
-class _HTTPSOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows redirects only to https URLs, at most a few times."""
+def did_web_fetcher(
+    ssl_context: ssl.SSLContext | None = None,
+    *,
+    timeout: float = 5.0,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    proxy: str | None = None,
+) -> HTTPSClient:
+    """vcid's HTTPS client with did:web's limits (an :class:`HTTPSFetcher`).
 
-    max_redirections = 3
-
-    def redirect_request(  # noqa: PLR0917 (the stdlib signature)
-        self,
-        req: urllib.request.Request,
-        fp: object,
-        code: int,
-        msg: str,
-        headers: Mapping[str, str],  # type: ignore[override]
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if urlsplit(newurl).scheme != "https":
-            raise DIDResolutionError(
-                "did:web redirect to a non-https URL refused", error=INTERNAL_ERROR
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
-
-
-class UrllibFetcher:
-    """An :class:`HTTPSFetcher` on :mod:`urllib`: HTTPS only, size-capped.
-
-    Proxies come only from ``proxies`` (environment variables are ignored,
-    so that resolution does not depend on ambient configuration).
+    HTTPS only, at most :data:`MAX_REDIRECTS` redirects, each to HTTPS; no
+    proxy from the environment.
 
     :param ssl_context: the TLS context; the default verifies certificates
         against the system trust store.
     :param timeout: seconds allowed for connecting and for each read.
-    :param max_bytes: the largest body accepted.
-    :param proxies: an explicit ``{"https": url}`` proxy map, if any.
+    :param max_bytes: the largest document accepted.
+    :param proxy: an explicit proxy URL, if any.
+    :raises UsageError: for a bad option.
     """
-
-    def __init__(
-        self,
-        ssl_context: ssl.SSLContext | None = None,
-        *,
-        timeout: float = 5.0,
-        max_bytes: int = DEFAULT_MAX_BYTES,
-        proxies: Mapping[str, str] | None = None,
-    ) -> None:
-        if timeout <= 0 or max_bytes <= 0:
-            raise UsageError("timeout and max_bytes must be positive")
-        self._timeout = timeout
-        self._max_bytes = max_bytes
-        context = ssl_context or ssl.create_default_context()
-        self._opener = urllib.request.build_opener(
-            urllib.request.ProxyHandler(dict(proxies or {})),
-            urllib.request.HTTPSHandler(context=context),
-            _HTTPSOnlyRedirects(),
-        )
-
-    def fetch(self, url: str) -> bytes:
-        """GET ``url`` and return the body of a 200 response.
-
-        :raises UsageError: for a URL that is not https.
-        :raises DIDResolutionError: ``notFound`` for 404 and 410, else
-            ``internalError`` (other status, TLS or network failure, a body
-            over ``max_bytes``, a redirect away from https).
-        """
-        if urlsplit(url).scheme != "https":
-            raise UsageError("did:web documents are fetched over https only")
-        request = urllib.request.Request(  # noqa: S310 (scheme checked above)
-            url,
-            headers={
-                "Accept": "application/did+json, application/json",
-                "User-Agent": "vcid",
-            },
-        )
-        try:
-            with self._opener.open(request, timeout=self._timeout) as response:
-                if response.status != 200:
-                    raise DIDResolutionError(
-                        f"did:web server answered HTTP {response.status}",
-                        error=INTERNAL_ERROR,
-                    )
-                length = response.headers.get("Content-Length")
-                if length and length.isdigit() and int(length) > self._max_bytes:
-                    raise self._too_large()
-                body: bytes = response.read(self._max_bytes + 1)
-        except urllib.error.HTTPError as exc:
-            code = NOT_FOUND if exc.code in (404, 410) else INTERNAL_ERROR
-            raise DIDResolutionError(
-                f"did:web server answered HTTP {exc.code}", error=code
-            ) from None
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            reason = type(getattr(exc, "reason", exc)).__name__
-            raise DIDResolutionError(
-                f"did:web document could not be fetched ({reason})",
-                error=INTERNAL_ERROR,
-            ) from None
-        if len(body) > self._max_bytes:
-            raise self._too_large()
-        return body
-
-    def _too_large(self) -> DIDResolutionError:
-        return DIDResolutionError(
-            f"did:web document larger than {self._max_bytes} bytes",
-            error=INTERNAL_ERROR,
-        )
+    return HTTPSClient(
+        ssl_context,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        max_redirects=MAX_REDIRECTS,
+        accept="application/did+json, application/json",
+        proxy=proxy,
+    )
 
 
 class DIDWebMethod:
@@ -225,23 +154,32 @@ class DIDWebMethod:
         if cache_ttl < 0 or cache_size < 0:
             raise UsageError("cache_ttl and cache_size must not be negative")
         self._fetcher = fetcher
-        self._ttl = cache_ttl
-        self._size = cache_size
-        self._clock = clock
-        self._cache: OrderedDict[str, tuple[float, DIDDocument]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache: LRUCache[str, DIDDocument] = LRUCache(
+            cache_size if cache_ttl > 0 else 0, ttl=cache_ttl or None, clock=clock
+        )
 
-    def resolve(self, did: DID) -> ResolutionResult:
+    def resolve(
+        self,
+        did: DID,
+        *,
+        version_id: str | None = None,
+        version_time: datetime | None = None,
+    ) -> ResolutionResult:
         """Resolve a did:web DID (did:web §"Read (Resolve)").
 
         Failures come back as results: ``invalidDid`` for a DID that maps to
-        no URL, the fetcher's code, ``representationNotSupported`` for a body
-        that is not strict JSON, ``invalidDidDocument`` for a document whose
-        ``id`` is not the DID or that breaks DID Core, ``invalidPublicKey``
-        for unusable keys.
+        no URL, ``notFound`` for a 404 or 410, ``internalError`` for other
+        fetch failures, ``representationNotSupported`` for a body that is not
+        strict JSON, ``invalidDidDocument`` for a document whose ``id`` is not
+        the DID or that breaks DID Core, ``invalidPublicKey`` for unusable
+        keys, and ``featureNotSupported`` for a historic query (did:web
+        serves only the current document).
         """
+        refused = no_history(self.name, version_id, version_time)
+        if refused is not None:
+            return refused
         key = str(did)
-        cached = self._cached(key)
+        cached = self._cache.get(key)
         if cached is not None:
             return ResolutionResult.success(cached)
         try:
@@ -253,40 +191,19 @@ class DIDWebMethod:
             document = DIDDocument.from_json(load_object(body), did=key)
         except VcidError as exc:
             return ResolutionResult.failure(error_code_for(exc), str(exc))
-        self._store(key, document)
+        self._cache.put(key, document)
         return ResolutionResult.success(document)
-
-    def _cached(self, key: str) -> DIDDocument | None:
-        with self._lock:
-            entry = self._cache.get(key)
-            if entry is None:
-                return None
-            expires, document = entry
-            if self._clock() >= expires:
-                del self._cache[key]
-                return None
-            self._cache.move_to_end(key)
-            return document
-
-    def _store(self, key: str, document: DIDDocument) -> None:
-        if self._ttl <= 0 or self._size == 0:
-            return
-        with self._lock:
-            self._cache[key] = (self._clock() + self._ttl, document)
-            self._cache.move_to_end(key)
-            while len(self._cache) > self._size:
-                self._cache.popitem(last=False)
 
     def clear_cache(self) -> None:
         """Forget every cached document."""
-        with self._lock:
-            self._cache.clear()
+        self._cache.clear()
 
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "MAX_REDIRECTS",
     "DIDWebMethod",
     "HTTPSFetcher",
-    "UrllibFetcher",
+    "did_web_fetcher",
     "did_web_url",
 ]

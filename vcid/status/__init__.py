@@ -28,10 +28,10 @@ from vcid.status.bitstring import (
 )
 from vcid.status.checker import (
     BitstringStatusChecker,
-    HTTPSStatusListFetcher,
     MirrorFetcher,
     StatusListAnchor,
     StatusListFetcher,
+    status_list_fetcher,
 )
 from vcid.status.credential import (
     CHILD_ALERT_MESSAGES,
@@ -72,7 +72,6 @@ __all__ = [
     "BitstringStatusChecker",
     "CredentialStatus",
     "FolderFetcher",
-    "HTTPSStatusListFetcher",
     "MessageScheme",
     "MirrorFetcher",
     "SigningKey",
@@ -99,4 +98,5 @@ __all__ = [
     "status_entry",
     "status_list_commitment",
     "status_list_credential",
+    "status_list_fetcher",
 ]

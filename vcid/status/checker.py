@@ -34,21 +34,17 @@ no request an issuer could time.
 
 from __future__ import annotations
 
-import ipaddress
 import ssl
-import threading
-import urllib.error
-import urllib.request
-from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final, Protocol
-from urllib.parse import urlsplit
 
 from vcid import _json
+from vcid.cache import LRUCache
 from vcid.environment import VerificationEnvironment, default_environment
 from vcid.errors import (
+    FetchError,
     IndeterminateError,
     Revoked,
     StatusEntryError,
@@ -78,6 +74,7 @@ from vcid.status.credential import (
     parse_status_list,
     status_list_commitment,
 )
+from vcid.transport import HTTPSClient
 
 #: The largest status list credential fetched, in bytes.
 DEFAULT_MAX_LIST_BYTES: Final = 4 * 1024 * 1024
@@ -101,7 +98,8 @@ class StatusListFetcher(Protocol):
     def fetch(self, url: str) -> bytes:
         """The body of the list at ``url``.
 
-        :raises StatusListUnavailable: if it cannot be had.
+        :raises StatusListUnavailable: if it cannot be had (a
+            :class:`~vcid.errors.FetchError` is read the same way).
         """
         ...
 
@@ -120,100 +118,37 @@ class StatusListAnchor(Protocol):
         ...
 
 
-def _is_loopback(host: str | None) -> bool:
-    if host is None:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class HTTPSStatusListFetcher:
-    """A :class:`StatusListFetcher` on :mod:`urllib`: HTTPS, size cap, timeout.
+def status_list_fetcher(
+    ssl_context: ssl.SSLContext | None = None,
+    *,
+    timeout: float = 5.0,
+    max_bytes: int = DEFAULT_MAX_LIST_BYTES,
+    proxy: str | None = None,
+    allow_loopback_http: bool = False,
+) -> HTTPSClient:
+    """vcid's HTTPS client with the status lists' limits (a :class:`StatusListFetcher`).
 
     Redirects are not followed (a list lives at its own URL). Proxies come
-    only from ``proxies`` (environment variables are ignored); a proxy or
-    an OHTTP relay hides the verifier's address from the issuer.
+    only from ``proxy`` (environment variables are ignored); a proxy or an
+    OHTTP relay hides the verifier's address from the issuer.
 
     :param ssl_context: the TLS context; the default verifies certificates
         against the system trust store.
     :param timeout: seconds allowed for connecting and for each read.
     :param max_bytes: the largest body accepted.
-    :param proxies: an explicit ``{"https": url}`` proxy map, if any.
+    :param proxy: an explicit proxy URL, if any.
     :param allow_loopback_http: also accept ``http://`` URLs whose host is a
         loopback address (a border post's local mirror without TLS).
+    :raises UsageError: for a bad option.
     """
-
-    def __init__(
-        self,
-        ssl_context: ssl.SSLContext | None = None,
-        *,
-        timeout: float = 5.0,
-        max_bytes: int = DEFAULT_MAX_LIST_BYTES,
-        proxies: Mapping[str, str] | None = None,
-        allow_loopback_http: bool = False,
-    ) -> None:
-        if timeout <= 0 or max_bytes <= 0:
-            raise UsageError("timeout and max_bytes must be positive")
-        self._timeout = timeout
-        self._max_bytes = max_bytes
-        self._loopback_http = allow_loopback_http
-        context = ssl_context or ssl.create_default_context()
-
-        class _NoRedirects(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args: object, **kwargs: object) -> None:
-                return None
-
-        self._opener = urllib.request.build_opener(
-            urllib.request.ProxyHandler(dict(proxies or {})),
-            urllib.request.HTTPSHandler(context=context),
-            _NoRedirects(),
-        )
-
-    def __repr__(self) -> str:
-        return f"HTTPSStatusListFetcher(timeout={self._timeout}, max_bytes={self._max_bytes})"
-
-    def fetch(self, url: str) -> bytes:
-        """GET ``url`` and return the body of a 200 response.
-
-        :raises StatusListUnavailable: for a URL that is not https (or
-            loopback http when allowed), another status, a TLS or network
-            failure, or a body over ``max_bytes``.
-        """
-        parts = urlsplit(url)
-        if parts.scheme != "https" and not (
-            self._loopback_http and parts.scheme == "http" and _is_loopback(parts.hostname)
-        ):
-            raise StatusListUnavailable("status lists are fetched over https only")
-        request = urllib.request.Request(  # noqa: S310 - scheme checked above
-            url,
-            headers={"Accept": "application/vc+ld+json, application/json", "User-Agent": "vcid"},
-        )
-        try:
-            with self._opener.open(request, timeout=self._timeout) as response:
-                if response.status != 200:
-                    raise StatusListUnavailable(
-                        f"the status list server answered HTTP {response.status}"
-                    )
-                length = response.headers.get("Content-Length")
-                if length and length.isdigit() and int(length) > self._max_bytes:
-                    raise StatusListUnavailable("the status list is larger than accepted")
-                body: bytes = response.read(self._max_bytes + 1)
-        except urllib.error.HTTPError as exc:
-            raise StatusListUnavailable(
-                f"the status list server answered HTTP {exc.code}"
-            ) from None
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            reason = type(getattr(exc, "reason", exc)).__name__
-            raise StatusListUnavailable(
-                f"the status list could not be fetched ({reason})"
-            ) from None
-        if len(body) > self._max_bytes:
-            raise StatusListUnavailable("the status list is larger than accepted")
-        return body
+    return HTTPSClient(
+        ssl_context,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        accept="application/vc+ld+json, application/json",
+        proxy=proxy,
+        allow_loopback_http=allow_loopback_http,
+    )
 
 
 class MirrorFetcher:
@@ -288,7 +223,7 @@ class BitstringStatusChecker:
     skew), so a did:web registrar's lists verify wherever its credentials
     do, and a verifier's suite policy reaches its status lists.
 
-    :param fetcher: gets lists by URL; defaults to :class:`HTTPSStatusListFetcher`.
+    :param fetcher: gets lists by URL; defaults to :func:`status_list_fetcher`.
     :param purposes: the purposes checked; entries with other spec purposes
         are reported as skipped.
     :param default_ttl: how long a list without ``ttl`` stays fresh.
@@ -331,24 +266,21 @@ class BitstringStatusChecker:
             raise UsageError("cache_size must be a non-negative integer")
         if isinstance(purposes, str) or any(p not in STATUS_PURPOSES for p in purposes):
             raise UsageError(f"purposes must be some of {', '.join(STATUS_PURPOSES)}")
-        self._fetcher: StatusListFetcher = fetcher or HTTPSStatusListFetcher()
+        self._fetcher: StatusListFetcher = fetcher or status_list_fetcher()
         self._purposes = frozenset(purposes)
         self._default_ttl = default_ttl
         self._max_ttl = max_ttl
         self._max_stale = max_stale
         self._max_age = max_list_age
-        self._cache_size = cache_size
         self._anchor = anchor
-        self._cache: OrderedDict[str, _VerifiedList] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache: LRUCache[str, _VerifiedList] = LRUCache(cache_size)
 
     def __repr__(self) -> str:
         return f"BitstringStatusChecker(purposes={sorted(self._purposes)})"
 
     def clear_cache(self) -> None:
         """Forget every cached list."""
-        with self._lock:
-            self._cache.clear()
+        self._cache.clear()
 
     def check_status(
         self,
@@ -476,12 +408,9 @@ class BitstringStatusChecker:
 
         A cached list counts only if it was verified in ``environment``.
         """
-        with self._lock:
-            cached = self._cache.get(url)
-            if cached is not None and cached.environment is not environment:
-                cached = None
-            if cached is not None:
-                self._cache.move_to_end(url)
+        cached = self._cache.get(url)
+        if cached is not None and cached.environment is not environment:
+            cached = None
         if cached is not None and now - cached.fetched_at < cached.fresh_for:
             return cached
         try:
@@ -489,9 +418,11 @@ class BitstringStatusChecker:
         except (VcidError, OSError) as exc:
             error = (
                 exc
-                if isinstance(exc, VcidError)
+                if isinstance(exc, VcidError) and not isinstance(exc, FetchError)
                 else StatusListUnavailable(
-                    f"the status list could not be fetched ({type(exc).__name__})"
+                    f"the status list could not be fetched: {exc}"
+                    if isinstance(exc, FetchError)
+                    else f"the status list could not be fetched ({type(exc).__name__})"
                 )
             )
             if not isinstance(error, IndeterminateError):
@@ -506,12 +437,7 @@ class BitstringStatusChecker:
                 ) from None
             raise _Result.of(error) from None
         verified = self._verify(url, body, now, environment)
-        with self._lock:
-            if self._cache_size:
-                self._cache[url] = verified
-                self._cache.move_to_end(url)
-                while len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
+        self._cache.put(url, verified)
         return verified
 
     def _verify(
@@ -602,8 +528,8 @@ __all__ = [
     "MAX_LIST_DOCUMENT_BYTES",
     "MAX_STATUS_ENTRIES",
     "BitstringStatusChecker",
-    "HTTPSStatusListFetcher",
     "MirrorFetcher",
     "StatusListAnchor",
     "StatusListFetcher",
+    "status_list_fetcher",
 ]
