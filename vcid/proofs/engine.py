@@ -10,7 +10,12 @@ with the per-suite steps of vc-di-eddsa §3.2-3.3 and vc-di-ecdsa §3.2-3.3
   carries the document's ``@context``;
 * the signed bytes are ``hash(canonical proof config) || hash(canonical
   document)``, with SHA-256 (Ed25519, P-256) or SHA-384 (P-384);
-* ``proofValue`` is multibase base58btc (``z``) of the raw signature.
+* ``proofValue`` is multibase base58btc (``z``) of the raw signature;
+* context injection (DI "Context Injection", decision 0013): when securing, a document
+  whose ``@context`` includes neither the Data Integrity v2 context nor VC
+  2.0 gets the Data Integrity v2 context appended, for every suite; when
+  verifying, a JCS proof's terms must be defined by the contexts in force
+  (RDFC suites check this while canonicalizing).
 
 Verification never raises for a bad document: every outcome is a
 :class:`~vcid.report.Check`. Every proof must pass, never just one.
@@ -33,6 +38,7 @@ from vcid.errors import (
     IndeterminateError,
     InvalidProof,
     PurposeMismatch,
+    UndefinedTermError,
     UsageError,
     VcidError,
 )
@@ -57,6 +63,12 @@ MAX_PROOFS: Final = 32
 MAX_PROOF_VALUE_LENGTH: Final = 512
 #: The default tolerance between the verifier's and the signer's clocks.
 DEFAULT_CLOCK_SKEW: Final = timedelta(minutes=5)
+#: The context that defines the Data Integrity proof terms (DI "Context Injection").
+DATA_INTEGRITY_CONTEXT: Final = "https://w3id.org/security/data-integrity/v2"
+#: Contexts that define every Data Integrity proof term (VC 2.0 includes them).
+PROOF_TERM_CONTEXTS: Final = frozenset(
+    {DATA_INTEGRITY_CONTEXT, "https://www.w3.org/ns/credentials/v2"}
+)
 
 
 class _Skipped(Exception):
@@ -87,8 +99,12 @@ def add_proof(
     DI §4.2 "Add Proof" and §4.3 "Add Proof Set/Chain": if the document
     already has proofs, the new one joins them (``proof`` becomes a list).
     With ``options.previous_proof``, the proofs it names are included in the
-    signed data, chaining the new proof to them. The caller's document is
-    never changed.
+    signed data, chaining the new proof to them. If the document's
+    ``@context`` includes neither :data:`DATA_INTEGRITY_CONTEXT` nor the VC
+    2.0 context (a VC 1.1 credential, say), the returned document has
+    :data:`DATA_INTEGRITY_CONTEXT` appended to it, whatever the suite (DI
+    "Context Injection"), so that the proof's terms are defined. The
+    caller's document is never changed.
 
     :param document: the unsecured (or already secured) JSON-LD document.
     :param signer: the private key; its key type must suit ``suite``.
@@ -98,7 +114,9 @@ def add_proof(
         which contexts may be used).
     :raises UnsupportedError: for an unknown cryptosuite.
     :raises UsageError: for a signer whose key type the suite does not
-        accept, or a ``previous_proof`` id that no proof in the document has.
+        accept, a ``previous_proof`` id that no proof in the document has,
+        or a document that already has proofs but lacks the Data Integrity
+        context (adding it would break them).
     :raises InvalidProof: if the document's existing ``proof`` is malformed.
     :raises JSONLDError: (or a subclass) if the document cannot be turned
         into RDF, for example for a term its contexts do not define.
@@ -122,6 +140,13 @@ def add_proof(
         raise UsageError("previous_proof names a proof the document does not have")
     if options.id is not None and any(p.get("id") == options.id for p in all_proofs):
         raise UsageError("the document already has a proof with this id")
+    if not defines_proof_terms(output.get("@context")):
+        if all_proofs:
+            raise UsageError(
+                "the document has proofs but its @context lacks the Data Integrity "
+                "context; adding it now would invalidate them"
+            )
+        output["@context"] = _with_data_integrity_context(output.get("@context"))
 
     input_document: JsonObject = dict(output)
     if matching:
@@ -144,6 +169,26 @@ def add_proof(
     proof["proofValue"] = multibase_encode(signature, cryptosuite.multibase)
     output["proof"] = [*all_proofs, proof] if all_proofs else proof
     return output
+
+
+def defines_proof_terms(context: JsonValue) -> bool:
+    """Whether ``context`` includes a context defining the proof terms.
+
+    True when the ``@context`` value names :data:`DATA_INTEGRITY_CONTEXT` or
+    the VC 2.0 context, the test of DI "Context Injection" (and of Digital Bazaar's
+    ``ensureSuiteContext``). When it is False, :func:`add_proof` appends
+    :data:`DATA_INTEGRITY_CONTEXT`.
+
+    :param context: a document's ``@context`` value (or None).
+    """
+    return any(isinstance(item, str) and item in PROOF_TERM_CONTEXTS for item in _as_list(context))
+
+
+def _with_data_integrity_context(context: JsonValue) -> JsonValue:
+    """``context`` with the Data Integrity context appended (a new value)."""
+    if context is None:
+        return DATA_INTEGRITY_CONTEXT
+    return [*_as_list(context), DATA_INTEGRITY_CONTEXT]
 
 
 def _existing_proofs(value: JsonValue) -> list[JsonObject]:
@@ -574,6 +619,9 @@ class _ProofVerification:
             if not _starts_with(ctx.unsecured.get("@context"), proof.context):
                 raise InvalidProof("the document's @context does not start with the proof's")
             context_key = jcs.canonicalize(proof.context).decode("utf-8")
+        if cryptosuite.canonicalization == "jcs":
+            in_force = proof.context if own_context else ctx.unsecured.get("@context")
+            _check_proof_terms(ctx.transform.jsonld, proof.options, in_force)
 
         def build() -> JsonObject:
             document = dict(ctx.unsecured)
@@ -628,6 +676,31 @@ class _ProofVerification:
         if previous is None:
             raise InvalidProof("previousProof names a proof the document does not have")
         return f"chained to {len(previous)} proof(s)"
+
+
+def _check_proof_terms(
+    jsonld: JsonLdProcessor, options: Mapping[str, JsonValue], context: JsonValue
+) -> None:
+    """Require every term of a JCS proof to be defined by ``context`` (DI "Context Injection").
+
+    JCS never expands the proof, so without this a proof whose terms no
+    context defines (a VC 1.1 credential without the Data Integrity
+    context) would verify. RDFC suites fail the same way while
+    canonicalizing the proof configuration.
+
+    :raises UndefinedTermError: for a term the contexts do not define.
+    :raises JSONLDError: for an invalid context.
+    :raises DocumentLoadError: for a context the loader does not have.
+    """
+    config: JsonObject = {} if context is None else {"@context": context}
+    config.update({k: v for k, v in options.items() if k != "@context"})
+    try:
+        jsonld.check(config)
+    except UndefinedTermError as error:
+        raise UndefinedTermError(
+            f"the proof's terms are not defined by the contexts in force ({error}); "
+            "the Data Integrity context is missing"
+        ) from None
 
 
 # --- proof structure --------------------------------------------------------
@@ -721,11 +794,14 @@ def _starts_with(document_context: JsonValue, proof_context: JsonValue) -> bool:
 
 
 __all__ = [
+    "DATA_INTEGRITY_CONTEXT",
     "DEFAULT_CLOCK_SKEW",
     "MAX_PROOFS",
+    "PROOF_TERM_CONTEXTS",
     "PROOF_TYPE",
     "VerificationMethodResolver",
     "add_proof",
+    "defines_proof_terms",
     "proof_configuration",
     "transform",
     "verify_proofs",
