@@ -54,6 +54,12 @@ def vc11_credential(issuer: str) -> JsonObject:
     return loaded
 
 
+def _proof(document: JsonObject) -> JsonObject:
+    proof = document["proof"]
+    assert isinstance(proof, dict)
+    return proof
+
+
 def _checks(
     document: JsonObject, resolver: ResolverRegistry, jsonld: JsonLdProcessor
 ) -> dict[str, Check]:
@@ -72,8 +78,7 @@ def test_vc11_credential_signs_and_verifies_with_every_suite(suite: str, key_typ
     signed = vcid.issue(unsigned, key=key, cryptosuite=suite, created=CREATED)
     assert unsigned == before, "the caller's document must not change"
     assert signed["@context"] == [*before["@context"], DATA_INTEGRITY_CONTEXT]  # type: ignore[misc]
-    proof = signed["proof"]
-    assert isinstance(proof, dict)
+    proof = _proof(signed)
     if "jcs" in suite:
         assert proof["@context"] == signed["@context"]
     else:
@@ -132,7 +137,7 @@ def test_document_without_context_gets_the_di_context(
     key = keys[KeyType.ED25519]
     signed = sign({"name": "x"}, key, "eddsa-jcs-2022")
     assert signed["@context"] == DATA_INTEGRITY_CONTEXT
-    assert signed["proof"]["@context"] == DATA_INTEGRITY_CONTEXT  # type: ignore[call-overload,index]
+    assert _proof(signed)["@context"] == DATA_INTEGRITY_CONTEXT
 
 
 def test_secured_document_lacking_the_context_is_refused(
@@ -164,8 +169,11 @@ def test_jcs_proof_with_undefined_terms_does_not_verify(
     """
     key = keys[KeyType.ED25519 if suite.startswith("eddsa") else KeyType.P256]
     signed = sign(vc11_credential(helpers.did_of(key)), key, suite)
-    signed["@context"] = signed["@context"][:-1]  # type: ignore[index]
-    signed["proof"]["@context"] = signed["@context"]  # type: ignore[call-overload,index]
+    context = signed["@context"]
+    assert isinstance(context, list)
+    assert context[-1] == DATA_INTEGRITY_CONTEXT
+    signed["@context"] = context[:-1]
+    _proof(signed)["@context"] = context[:-1]
     signed = resign(signed, key)
     checks = _checks(signed, resolver, plain_jsonld)
     signature = checks["proof[0].signature"]
@@ -192,7 +200,7 @@ def test_jcs_proof_with_an_extra_undefined_term_does_not_verify(
     """A signed JCS proof property that no context defines fails, as with RDFC."""
     key = keys[KeyType.ED25519]
     signed = sign(helpers.credential(helpers.did_of(key)), key, "eddsa-jcs-2022")
-    signed["proof"]["undefinedProofTerm"] = "x"  # type: ignore[call-overload,index]
+    _proof(signed)["undefinedProofTerm"] = "x"
     signed = resign(signed, key)
     checks = _checks(signed, resolver, plain_jsonld)
     assert checks["proof[0].signature"].code == "UNDEFINED_TERM"
@@ -209,7 +217,7 @@ def test_jcs_proof_terms_defined_by_document_context_verify(
     """A JCS proof without its own @context uses the document's to define its terms."""
     key = keys[KeyType.ED25519]
     signed = sign(helpers.credential(helpers.did_of(key)), key, "eddsa-jcs-2022")
-    del signed["proof"]["@context"]  # type: ignore[attr-defined,union-attr]
+    del _proof(signed)["@context"]
     signed = resign(signed, key)
     checks = _checks(signed, resolver, plain_jsonld)
     assert fold(checks.values()) is Verdict.VALID, checks
