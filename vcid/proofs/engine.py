@@ -18,7 +18,9 @@ with the per-suite steps of vc-di-eddsa §3.2-3.3 and vc-di-ecdsa §3.2-3.3
   (RDFC suites check this while canonicalizing).
 
 Verification never raises for a bad document: every outcome is a
-:class:`~vcid.report.Check`. Every proof must pass, never just one.
+:class:`~vcid.report.Check`. Every proof must pass, never just one; each
+is checked against its own controller, and at least one must be by the
+expected party (the issuer, the holder).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from vcid.canon import jcs
 from vcid.did.document import VerificationMethod
 from vcid.encoding import multibase_decode, multibase_encode
 from vcid.errors import (
+    ControllerMismatch,
     Expired,
     IndeterminateError,
     InvalidProof,
@@ -53,7 +56,7 @@ from vcid.proofs.options import (
 )
 from vcid.proofs.purposes import ProofPurpose
 from vcid.proofs.suites import Canonicalization, Cryptosuite, get_suite
-from vcid.report import Check
+from vcid.report import Check, Outcome
 
 #: The proof type every Data Integrity proof has (DI §3.1).
 PROOF_TYPE: Final = "DataIntegrityProof"
@@ -380,9 +383,18 @@ def verify_proofs(
     Each proof ``i`` yields the checks ``proof[i].structure``, ``.suite``,
     ``.verification_method``, ``.signature``, ``.purpose``, ``.controller``,
     ``.expires``, ``.challenge`` and ``.domain`` (only when ``purpose``
-    expects them) and ``.previous_proof``. A document verifies only if
-    every proof does. A document without a proof gets a failed ``proof``
-    check. Bad input never raises: each failure becomes a check.
+    expects them) and ``.previous_proof``. Every proof must verify against
+    its own controller's DID document: its verification method listed
+    under the purpose's relationship there, and controlled by that DID
+    (``.controller`` names it). Then one document-level check,
+    ``proof.<role>`` (``proof.issuer`` for :class:`AssertionPurpose`,
+    ``proof.holder`` for :class:`AuthenticationPurpose`, ``proof.controller``
+    otherwise), passes when at least one valid proof is by
+    ``purpose.expected_controller``, so proof sets and chains may include a
+    notary's or witness's proof; it is skipped when no controller is
+    expected. A document verifies only if every proof does. A document
+    without a proof gets a failed ``proof`` check. Bad input never raises:
+    each failure becomes a check.
 
     :param document: the secured document.
     :param resolver: resolves a verification method URL under a verification
@@ -439,9 +451,43 @@ def verify_proofs(
     )
     count = len(proofs)
     checks = [Check.passed("proof", f"{count} proof{'s' if count > 1 else ''}")]
-    for index, proof in enumerate(proofs):
-        checks.extend(_ProofVerification(context, index, proof).run())
+    verifications = [
+        _ProofVerification(context, index, proof) for index, proof in enumerate(proofs)
+    ]
+    for verification in verifications:
+        checks.extend(verification.run())
+    checks.append(_expected_party(purpose, verifications))
     return tuple(checks)
+
+
+def _expected_party(purpose: ProofPurpose, verifications: Sequence[_ProofVerification]) -> Check:
+    """``proof.<role>``: at least one valid proof is by the expected controller.
+
+    Passes for a proof whose every check passed and whose verification
+    method the expected controller controls. A proof that names one of the
+    expected controller's methods but fails (or cannot be checked) already
+    makes the document fail, so the check is then skipped rather than
+    failed twice; with no such proof at all it fails.
+    """
+    role = purpose.controller_role
+    name = f"proof.{role}"
+    expected = purpose.expected_controller
+    if expected is None:
+        return Check.skipped(name, f"no expected {role} was given")
+    for verification in verifications:
+        if verification.controller == expected and verification.ok:
+            return Check.passed(name, f"{verification.prefix} is by the {role}")
+    for verification in verifications:
+        if verification.claimed == expected:
+            return Check.skipped(
+                name, f"the {role}'s {verification.prefix} did not verify (see its checks)"
+            )
+    return Check.from_error(name, ControllerMismatch(f"no {purpose.term} proof is by the {role}"))
+
+
+def _did_of(did_url: str) -> str:
+    """The DID part of a DID URL (before any path, query or fragment)."""
+    return did_url.split("#", 1)[0].split("?", 1)[0].split("/", 1)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,6 +513,15 @@ class _ProofVerification:
         self.raw = proof
         self.prefix = f"proof[{index}]"
         self.checks: list[Check] = []
+        #: The DID whose verification method the proof names, once parsed.
+        self.claimed: str | None = None
+        #: The resolved verification method's controller, once checked.
+        self.controller: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether every check that ran passed (after :meth:`run`)."""
+        return all(c.outcome in (Outcome.PASSED, Outcome.SKIPPED) for c in self.checks)
 
     def _name(self, step: str) -> str:
         return f"{self.prefix}.{step}"
@@ -510,6 +565,7 @@ class _ProofVerification:
             return self.checks
         proof = parsed[0]
         ctx = self.ctx
+        self.claimed = _did_of(proof.verification_method)
 
         suites: list[Cryptosuite] = []
         suite_ok = self._run_step("suite", lambda: self._suite(proof, suites))
@@ -539,10 +595,8 @@ class _ProofVerification:
 
         if method is None:
             self._skip("controller", "the verification method was not resolved")
-        elif ctx.purpose.expected_controller is None:
-            self._skip("controller", "no expected controller was given")
         else:
-            self._run_step("controller", lambda: self._controller(method))
+            self._run_step("controller", lambda: self._controller(proof, method))
 
         if proof.expires is None:
             self._skip("expires", "the proof has no expires")
@@ -654,9 +708,15 @@ class _ProofVerification:
             raise relationship_error[0]
         return purpose.term
 
-    def _controller(self, method: VerificationMethod) -> str:
-        self.ctx.purpose.check_controller(method.controller)
-        return "controlled by the expected party"
+    def _controller(self, proof: _Proof, method: VerificationMethod) -> str:
+        # The method must be controlled by the DID whose document lists it
+        # (the resolver checks this too; a custom resolver may not).
+        if method.controller != _did_of(proof.verification_method):
+            raise ControllerMismatch(
+                "the verification method is not controlled by the DID whose document lists it"
+            )
+        self.controller = method.controller
+        return f"controlled by {method.controller}"
 
     def _expires(self, proof: _Proof) -> str:
         assert proof.expires is not None
