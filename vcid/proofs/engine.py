@@ -520,8 +520,11 @@ class _ProofVerification:
 
     @property
     def ok(self) -> bool:
-        """Whether every check that ran passed (after :meth:`run`)."""
-        return all(c.outcome in (Outcome.PASSED, Outcome.SKIPPED) for c in self.checks)
+        """Whether the signature verified and no check failed (after :meth:`run`)."""
+        signature = self._name("signature")
+        return any(
+            c.name == signature and c.outcome is Outcome.PASSED for c in self.checks
+        ) and all(c.outcome in (Outcome.PASSED, Outcome.SKIPPED) for c in self.checks)
 
     def _name(self, step: str) -> str:
         return f"{self.prefix}.{step}"
