@@ -204,6 +204,8 @@ def test_jcs_proof_with_an_extra_undefined_term_does_not_verify(
     signed = resign(signed, key)
     checks = _checks(signed, resolver, plain_jsonld)
     assert checks["proof[0].signature"].code == "UNDEFINED_TERM"
+    assert "undefinedProofTerm" in (checks["proof[0].signature"].detail or "")
+    assert "context is missing" not in (checks["proof[0].signature"].detail or "")
 
 
 def test_jcs_proof_terms_defined_by_document_context_verify(

@@ -11,11 +11,12 @@ with the per-suite steps of vc-di-eddsa §3.2-3.3 and vc-di-ecdsa §3.2-3.3
 * the signed bytes are ``hash(canonical proof config) || hash(canonical
   document)``, with SHA-256 (Ed25519, P-256) or SHA-384 (P-384);
 * ``proofValue`` is multibase base58btc (``z``) of the raw signature;
-* context injection (DI "Context Injection", decision 0013): when securing, a document
-  whose ``@context`` includes neither the Data Integrity v2 context nor VC
-  2.0 gets the Data Integrity v2 context appended, for every suite; when
-  verifying, a JCS proof's terms must be defined by the contexts in force
-  (RDFC suites check this while canonicalizing).
+* context injection (DI "Context Injection", decision 0013): when
+  securing, a document whose ``@context`` includes neither the Data
+  Integrity v2 context nor VC 2.0 gets the Data Integrity v2 context
+  appended, for every suite; when verifying, a JCS proof's terms must be
+  defined by the contexts in force (RDFC suites check this while
+  canonicalizing).
 
 Verification never raises for a bad document: every outcome is a
 :class:`~vcid.report.Check`. Every proof must pass, never just one; each
@@ -66,7 +67,7 @@ MAX_PROOFS: Final = 32
 MAX_PROOF_VALUE_LENGTH: Final = 512
 #: The default tolerance between the verifier's and the signer's clocks.
 DEFAULT_CLOCK_SKEW: Final = timedelta(minutes=5)
-#: The context that defines the Data Integrity proof terms (DI "Context Injection").
+#: The context that defines the Data Integrity proof terms.
 DATA_INTEGRITY_CONTEXT: Final = "https://w3id.org/security/data-integrity/v2"
 #: Contexts that define every Data Integrity proof term (VC 2.0 includes them).
 PROOF_TERM_CONTEXTS: Final = frozenset(
@@ -178,9 +179,9 @@ def defines_proof_terms(context: JsonValue) -> bool:
     """Whether ``context`` includes a context defining the proof terms.
 
     True when the ``@context`` value names :data:`DATA_INTEGRITY_CONTEXT` or
-    the VC 2.0 context, the test of DI "Context Injection" (and of Digital Bazaar's
-    ``ensureSuiteContext``). When it is False, :func:`add_proof` appends
-    :data:`DATA_INTEGRITY_CONTEXT`.
+    the VC 2.0 context: the test of DI "Context Injection" and of Digital
+    Bazaar's ``ensureSuiteContext``. When it is False, :func:`add_proof`
+    appends :data:`DATA_INTEGRITY_CONTEXT`.
 
     :param context: a document's ``@context`` value (or None).
     """
@@ -744,7 +745,7 @@ class _ProofVerification:
 def _check_proof_terms(
     jsonld: JsonLdProcessor, options: Mapping[str, JsonValue], context: JsonValue
 ) -> None:
-    """Require every term of a JCS proof to be defined by ``context`` (DI "Context Injection").
+    """Require every term of a JCS proof to be defined by ``context``.
 
     JCS never expands the proof, so without this a proof whose terms no
     context defines (a VC 1.1 credential without the Data Integrity
@@ -760,9 +761,9 @@ def _check_proof_terms(
     try:
         jsonld.check(config)
     except UndefinedTermError as error:
+        hint = "" if defines_proof_terms(context) else "; the Data Integrity context is missing"
         raise UndefinedTermError(
-            f"the proof's terms are not defined by the contexts in force ({error}); "
-            "the Data Integrity context is missing"
+            f"the proof's terms are not all defined by the contexts in force ({error}){hint}"
         ) from None
 
 
