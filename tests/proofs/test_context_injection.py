@@ -223,3 +223,31 @@ def test_jcs_proof_terms_defined_by_document_context_verify(
     signed = resign(signed, key)
     checks = _checks(signed, resolver, plain_jsonld)
     assert fold(checks.values()) is Verdict.VALID, checks
+
+
+# --- interoperation with the JavaScript stack -----------------------------------
+
+
+def test_js_signed_vc11_credential_verifies() -> None:
+    """A VC 1.1 credential issued by @digitalbazaar/vc verifies; its tampered twin does not."""
+    signed = json.loads((DATA / "js-vc11-eddsa-rdfc-2022.json").read_text(encoding="utf-8"))
+    assert vcid.verify(signed, now=NOW).verdict is Verdict.VALID
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["name"] = "Someone Else"
+    report = CredentialVerifier().verify_credential(tampered, now=NOW)
+    assert {c.name: c.code for c in report.checks if c.outcome is Outcome.FAILED} == {
+        "proof[0].signature": "INVALID_SIGNATURE"
+    }
+
+
+def test_vcid_signs_vc11_credential_as_the_js_stack_does() -> None:
+    """With the JS-exported key (64-byte secret), vcid issues the very same document."""
+    js_signed = json.loads((DATA / "js-vc11-eddsa-rdfc-2022.json").read_text(encoding="utf-8"))
+    key = KeyFile.from_json(
+        json.loads((DATA / "js-ed25519-multikey.json").read_text(encoding="utf-8"))
+    )
+    assert key.controller == js_signed["issuer"]
+    ours = vcid.issue(
+        vc11_credential(key.controller), key=key, cryptosuite="eddsa-rdfc-2022", created=CREATED
+    )
+    assert ours == js_signed
