@@ -11,7 +11,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vcid import KeyFile, KeyType
-from vcid.encoding import base64url_decode
+from vcid._json import JsonObject
+from vcid.encoding import (
+    Multicodec,
+    base64url_decode,
+    multibase_decode,
+    multibase_encode,
+    multicodec_unwrap,
+    multicodec_wrap,
+)
 from vcid.errors import (
     KeyFormatError,
     MalformedInputError,
@@ -240,3 +248,39 @@ def test_vector_key_pair_binds_to_did_key(vectors_dir: Path) -> None:
     multibase = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
     assert key.controller == f"did:key:{multibase}"
     assert key.verification_method == f"did:key:{multibase}#{multibase}"
+
+
+def _js_key_file(key: KeyFile, public_half: bytes | None = None) -> JsonObject:
+    """A plaintext key file as the JS stack writes it: a 64-byte secretKeyMultibase."""
+    seed = multicodec_unwrap(multibase_decode(key.signer.secret_multibase()))[1]
+    half = key.public_key.raw if public_half is None else public_half
+    document = key.to_json()
+    document["secretKeyMultibase"] = multibase_encode(
+        multicodec_wrap(Multicodec.ED25519_PRIV, seed + half)
+    )
+    return document
+
+
+def test_js_64_byte_secret_key_file_is_read_and_written_as_32(tmp_path: Path) -> None:
+    """A key file with the JS 64-byte secret loads, and is written back in the 32-byte form."""
+    original = KeyFile.generate(KeyType.ED25519)
+    path = tmp_path / "js-key.json"
+    path.write_text(json.dumps(_js_key_file(original)))
+    loaded = read_key_file(path)
+    assert loaded.signer == original.signer
+    assert loaded.verification_method == original.verification_method
+    assert loaded.signer.sign(b"data") == original.signer.sign(b"data")
+    assert loaded.to_json()["secretKeyMultibase"] == original.to_json()["secretKeyMultibase"]
+    out = tmp_path / "out.json"
+    write_key_file(loaded, out, passphrase=None, allow_plaintext=True)
+    assert json.loads(out.read_text())["secretKeyMultibase"] == original.signer.secret_multibase()
+
+
+def test_js_64_byte_secret_with_wrong_public_half_is_refused(tmp_path: Path) -> None:
+    original = KeyFile.generate(KeyType.ED25519)
+    document = _js_key_file(original, public_half=bytes(32))
+    path = tmp_path / "bad-js-key.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(KeyFormatError, match="public half") as info:
+        read_key_file(path)
+    assert str(document["secretKeyMultibase"]) not in str(info.value)

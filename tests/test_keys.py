@@ -864,3 +864,65 @@ def test_did_key_legacy_nist_curves(vectors_dir: Path) -> None:
         assert key.public_key.to_multibase() == fingerprint
         checked += 1
     assert checked >= 5
+
+
+# --- the JavaScript stack's 64-byte Ed25519 secret ---------------------------------
+
+
+def _js_secret_multibase(seed: bytes, public_half: bytes) -> str:
+    """``secretKeyMultibase`` as @digitalbazaar/ed25519-multikey exports it."""
+    return multibase_encode(multicodec_wrap(Multicodec.ED25519_PRIV, seed + public_half))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.binary(min_size=32, max_size=32), st.binary(max_size=64))
+def test_ed25519_64_byte_form_signs_like_the_32_byte_form(seed: bytes, message: bytes) -> None:
+    """seed || public key reads as the same key, signs identically, and is written as 32 bytes."""
+    key = PrivateKey.from_secret_bytes(KeyType.ED25519, seed)
+    imported = PrivateKey.from_multibase(_js_secret_multibase(seed, key.public_key.raw))
+    assert imported == key
+    assert imported.sign(message) == key.sign(message)
+    assert imported.secret_multibase() == key.secret_multibase()
+    _, payload = multicodec_unwrap(multibase_decode(imported.secret_multibase()))
+    assert payload == seed
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.binary(min_size=32, max_size=32), st.binary(min_size=32, max_size=32))
+def test_ed25519_64_byte_form_with_a_wrong_public_half_is_refused(
+    seed: bytes, other: bytes
+) -> None:
+    """A public half that is not the seed's public key is a KeyFormatError, secret not echoed."""
+    public = PrivateKey.from_secret_bytes(KeyType.ED25519, seed).public_key.raw
+    if other == public:
+        return
+    with pytest.raises(KeyFormatError, match="public half does not match") as info:
+        PrivateKey.from_multibase(_js_secret_multibase(seed, other))
+    text = str(info.value)
+    for secret in (seed.hex(), base58btc_encode(seed), base64url_encode(seed)):
+        assert secret not in text
+
+
+def test_64_byte_secret_is_only_accepted_for_ed25519() -> None:
+    """Only Ed25519 has a 64-byte form: P-256 and other Ed25519 lengths are refused."""
+    p256 = multibase_encode(multicodec_wrap(Multicodec.P256_PRIV, bytes(range(1, 65))))
+    with pytest.raises(KeyFormatError, match="32 bytes"):
+        PrivateKey.from_multibase(p256)
+    ed = multibase_encode(multicodec_wrap(Multicodec.ED25519_PRIV, bytes(48)))
+    with pytest.raises(KeyFormatError, match="32 bytes"):
+        PrivateKey.from_multibase(ed)
+
+
+def test_js_multikey_key_pair_is_read() -> None:
+    """A Multikey pair exported by the JS stack (64-byte secret) matches its publicKeyMultibase."""
+    key = PrivateKey.generate(KeyType.ED25519)
+    seed = multicodec_unwrap(multibase_decode(key.secret_multibase()))[1]
+    pair = {
+        "type": "Multikey",
+        "publicKeyMultibase": key.public_key.to_multibase(),
+        "secretKeyMultibase": _js_secret_multibase(seed, key.public_key.raw),
+    }
+    assert PrivateKey.from_multikey(pair) == key
+    other = PrivateKey.generate(KeyType.ED25519).public_key.to_multibase()
+    with pytest.raises(KeyFormatError, match="publicKeyMultibase does not match"):
+        PrivateKey.from_multikey({**pair, "publicKeyMultibase": other})

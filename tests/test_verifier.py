@@ -127,7 +127,7 @@ def test_malformed_proof_value_fails(verifier: CredentialVerifier, credential: J
 def test_key_of_another_did_fails_controller(
     verifier: CredentialVerifier, registrar: KeyFile
 ) -> None:
-    """A credential signed with a key that the issuer does not control fails."""
+    """A credential signed with a key that the issuer does not control fails proof.issuer."""
     impostor = KeyFile.generate(KeyType.ED25519)
     # The impostor signs a credential naming the registrar as issuer.
     forged_key = KeyFile(
@@ -138,7 +138,7 @@ def test_key_of_another_did_fails_controller(
     signed = issue(unsigned(registrar.controller), key=forged_key)
     report = verifier.verify_credential(signed, now=NOW)
     assert report.verdict is Verdict.INVALID
-    assert failed(report).get("proof[0].controller") == "CONTROLLER_MISMATCH"
+    assert failed(report) == {"proof.issuer": "CONTROLLER_MISMATCH"}
 
 
 def test_expired_and_not_yet_valid(verifier: CredentialVerifier, registrar: KeyFile) -> None:
@@ -362,7 +362,7 @@ def test_presentation_with_tampered_credential_fails(
 def test_holder_must_control_presentation_key(
     verifier: CredentialVerifier, credential: JsonObject, parent: KeyFile
 ) -> None:
-    """A presentation naming another holder than the signer fails the controller check."""
+    """A presentation naming another holder than the signer fails proof.holder."""
     vp = create_presentation(
         [credential], holder="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
     )
@@ -374,7 +374,7 @@ def test_holder_must_control_presentation_key(
     )
     signed = sign_presentation(vp, key=forged_key, challenge="c-123")
     report = verifier.verify_presentation(signed, challenge="c-123", now=NOW)
-    assert failed(report).get("presentation.proof[0].controller") == "CONTROLLER_MISMATCH"
+    assert failed(report).get("presentation.proof.holder") == "CONTROLLER_MISMATCH"
 
 
 # --- related resources ----------------------------------------------------------

@@ -26,9 +26,12 @@ A **plaintext key file** is a Multikey JSON object (Controlled Identifiers
 It is written only when the caller asks for it (``allow_plaintext=True``).
 The spec vectors' key pairs (``publicKeyMultibase`` with
 ``privateKeyMultibase`` and no ``id``) are read too: their controller and
-verification method are then the key's did:key. Files are written with
-mode 0600, never overwritten, and errors never echo the secret or the
-passphrase.
+verification method are then the key's did:key. An Ed25519
+``secretKeyMultibase`` in the 64-byte form of the JavaScript stack
+(``@digitalbazaar/ed25519-multikey``: seed, then public key) is read too,
+after checking its public half; vcid writes the 32-byte form. Files are
+written with mode 0600, never overwritten, and errors never echo the
+secret or the passphrase.
 """
 
 from __future__ import annotations

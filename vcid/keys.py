@@ -114,6 +114,9 @@ _SPECS: Final = {
         Multicodec.P384_PUB, Multicodec.P384_PRIV, "sha384", 48, ec.SECP384R1(), _P384_N
     ),
 }
+#: The length of the Ed25519 secret key form ``seed || public key`` that the
+#: JavaScript stack (``@digitalbazaar/ed25519-multikey``) exports.
+_ED25519_EXPANDED_SIZE: Final = 64
 _BY_PUBLIC_CODEC: Final = {spec.public_codec: kt for kt, spec in _SPECS.items()}
 _BY_PRIVATE_CODEC: Final = {spec.private_codec: kt for kt, spec in _SPECS.items()}
 _BY_CURVE_NAME: Final = {"secp256r1": KeyType.P256, "secp384r1": KeyType.P384}
@@ -435,10 +438,15 @@ class PrivateKey:
 
         The value is ``z`` + base58btc(varint(codec) + secret) with codec
         ``ed25519-priv`` (0x1300), ``p256-priv`` (0x1306) or ``p384-priv``
-        (0x1307); Controlled Identifiers 1.0 section 2.2.2.
+        (0x1307); Controlled Identifiers 1.0 section 2.2.2. An Ed25519
+        secret may also be the 64-byte form that Digital Bazaar's
+        ``@digitalbazaar/ed25519-multikey`` exports (the 32-byte seed, then
+        the 32-byte public key); its public half must match the seed's.
+        vcid always writes the 32-byte form (:meth:`secret_multibase`).
 
         :raises KeyFormatError: for bad multibase, a public-key codec, a
-            wrong length or an out-of-range scalar.
+            wrong length, an out-of-range scalar, or a 64-byte Ed25519
+            secret whose public half does not match its seed.
         :raises UnsupportedError: for a known codec vcid does not sign with.
         """
         try:
@@ -450,7 +458,20 @@ class PrivateKey:
             if codec in _BY_PUBLIC_CODEC:
                 raise KeyFormatError("secretKeyMultibase holds a public key")
             raise UnsupportedError(f"private key codec {codec.name.lower()} is not supported")
+        if key_type is KeyType.ED25519 and len(payload) == _ED25519_EXPANDED_SIZE:
+            return cls._from_ed25519_seed_and_public(payload)
         return cls.from_secret_bytes(key_type, payload)
+
+    @classmethod
+    def _from_ed25519_seed_and_public(cls, secret: bytes) -> PrivateKey:
+        """An Ed25519 key from ``seed || public key`` (64 bytes), checked."""
+        half = _ED25519_EXPANDED_SIZE // 2
+        key = cls.from_secret_bytes(KeyType.ED25519, secret[:half])
+        if not hmac.compare_digest(key.public_key.raw, secret[half:]):
+            raise KeyFormatError(
+                "the 64-byte Ed25519 secret key's public half does not match its seed"
+            )
+        return key
 
     @classmethod
     def from_multikey(cls, document: Mapping[str, object]) -> PrivateKey:

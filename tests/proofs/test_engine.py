@@ -101,6 +101,7 @@ def test_round_trip(
     for step in ("structure", "suite", "verification_method", "signature", "purpose"):
         assert checks[f"proof[0].{step}"].outcome is Outcome.PASSED, step
     assert checks["proof[0].controller"].outcome is Outcome.PASSED
+    assert checks["proof.issuer"].outcome is Outcome.PASSED
     proof = signed["proof"]
     assert isinstance(proof, dict)
     assert proof["cryptosuite"] == suite
@@ -138,6 +139,7 @@ def test_authentication_round_trip(
     assert fold(checks.values()) is Verdict.VALID, checks
     for step in ("challenge", "domain", "expires", "controller"):
         assert checks[f"proof[0].{step}"].outcome is Outcome.PASSED, step
+    assert checks["proof.holder"].outcome is Outcome.PASSED
 
 
 def test_created_defaults_to_now(
@@ -419,13 +421,18 @@ def test_key_of_another_did_fails_controller(
     resolver: ResolverRegistry,
     plain_jsonld: JsonLdProcessor,
 ) -> None:
-    """A proof by a did:key other than the issuer fails proof[0].controller."""
+    """A proof only by a did:key other than the issuer fails proof.issuer.
+
+    The proof itself is valid (its controller is named); the document lacks
+    the issuer's proof.
+    """
     issuer = helpers.did_of(keys[KeyType.P256])
     other = keys[KeyType.ED25519]
     document = sign(helpers.credential(issuer), other, "eddsa-rdfc-2022")
     checks = _run(document, resolver, plain_jsonld, AssertionPurpose(issuer))
-    assert _failed(checks) == {"proof[0].controller": "CONTROLLER_MISMATCH"}
+    assert _failed(checks) == {"proof.issuer": "CONTROLLER_MISMATCH"}
     assert checks["proof[0].signature"].outcome is Outcome.PASSED
+    assert checks["proof[0].controller"].detail == f"controlled by {helpers.did_of(other)}"
 
 
 def test_wrong_proof_purpose_fails_purpose(

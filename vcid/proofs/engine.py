@@ -10,10 +10,18 @@ with the per-suite steps of vc-di-eddsa §3.2-3.3 and vc-di-ecdsa §3.2-3.3
   carries the document's ``@context``;
 * the signed bytes are ``hash(canonical proof config) || hash(canonical
   document)``, with SHA-256 (Ed25519, P-256) or SHA-384 (P-384);
-* ``proofValue`` is multibase base58btc (``z``) of the raw signature.
+* ``proofValue`` is multibase base58btc (``z``) of the raw signature;
+* context injection (DI "Context Injection", decision 0013): when
+  securing, a document whose ``@context`` includes neither the Data
+  Integrity v2 context nor VC 2.0 gets the Data Integrity v2 context
+  appended, for every suite; when verifying, a JCS proof's terms must be
+  defined by the contexts in force (RDFC suites check this while
+  canonicalizing).
 
 Verification never raises for a bad document: every outcome is a
-:class:`~vcid.report.Check`. Every proof must pass, never just one.
+:class:`~vcid.report.Check`. Every proof must pass, never just one; each
+is checked against its own controller, and at least one must be by the
+expected party (the issuer, the holder).
 """
 
 from __future__ import annotations
@@ -29,10 +37,12 @@ from vcid.canon import jcs
 from vcid.did.document import VerificationMethod
 from vcid.encoding import multibase_decode, multibase_encode
 from vcid.errors import (
+    ControllerMismatch,
     Expired,
     IndeterminateError,
     InvalidProof,
     PurposeMismatch,
+    UndefinedTermError,
     UsageError,
     VcidError,
 )
@@ -47,7 +57,7 @@ from vcid.proofs.options import (
 )
 from vcid.proofs.purposes import ProofPurpose
 from vcid.proofs.suites import Canonicalization, Cryptosuite, get_suite
-from vcid.report import Check
+from vcid.report import Check, Outcome
 
 #: The proof type every Data Integrity proof has (DI §3.1).
 PROOF_TYPE: Final = "DataIntegrityProof"
@@ -57,6 +67,12 @@ MAX_PROOFS: Final = 32
 MAX_PROOF_VALUE_LENGTH: Final = 512
 #: The default tolerance between the verifier's and the signer's clocks.
 DEFAULT_CLOCK_SKEW: Final = timedelta(minutes=5)
+#: The context that defines the Data Integrity proof terms.
+DATA_INTEGRITY_CONTEXT: Final = "https://w3id.org/security/data-integrity/v2"
+#: Contexts that define every Data Integrity proof term (VC 2.0 includes them).
+PROOF_TERM_CONTEXTS: Final = frozenset(
+    {DATA_INTEGRITY_CONTEXT, "https://www.w3.org/ns/credentials/v2"}
+)
 
 
 class _Skipped(Exception):
@@ -87,8 +103,12 @@ def add_proof(
     DI §4.2 "Add Proof" and §4.3 "Add Proof Set/Chain": if the document
     already has proofs, the new one joins them (``proof`` becomes a list).
     With ``options.previous_proof``, the proofs it names are included in the
-    signed data, chaining the new proof to them. The caller's document is
-    never changed.
+    signed data, chaining the new proof to them. If the document's
+    ``@context`` includes neither :data:`DATA_INTEGRITY_CONTEXT` nor the VC
+    2.0 context (a VC 1.1 credential, say), the returned document has
+    :data:`DATA_INTEGRITY_CONTEXT` appended to it, whatever the suite (DI
+    "Context Injection"), so that the proof's terms are defined. The
+    caller's document is never changed.
 
     :param document: the unsecured (or already secured) JSON-LD document.
     :param signer: the private key; its key type must suit ``suite``.
@@ -98,7 +118,9 @@ def add_proof(
         which contexts may be used).
     :raises UnsupportedError: for an unknown cryptosuite.
     :raises UsageError: for a signer whose key type the suite does not
-        accept, or a ``previous_proof`` id that no proof in the document has.
+        accept, a ``previous_proof`` id that no proof in the document has,
+        or a document that already has proofs but lacks the Data Integrity
+        context (adding it would break them).
     :raises InvalidProof: if the document's existing ``proof`` is malformed.
     :raises JSONLDError: (or a subclass) if the document cannot be turned
         into RDF, for example for a term its contexts do not define.
@@ -122,6 +144,13 @@ def add_proof(
         raise UsageError("previous_proof names a proof the document does not have")
     if options.id is not None and any(p.get("id") == options.id for p in all_proofs):
         raise UsageError("the document already has a proof with this id")
+    if not defines_proof_terms(output.get("@context")):
+        if all_proofs:
+            raise UsageError(
+                "the document has proofs but its @context lacks the Data Integrity "
+                "context; adding it now would invalidate them"
+            )
+        output["@context"] = _with_data_integrity_context(output.get("@context"))
 
     input_document: JsonObject = dict(output)
     if matching:
@@ -144,6 +173,26 @@ def add_proof(
     proof["proofValue"] = multibase_encode(signature, cryptosuite.multibase)
     output["proof"] = [*all_proofs, proof] if all_proofs else proof
     return output
+
+
+def defines_proof_terms(context: JsonValue) -> bool:
+    """Whether ``context`` includes a context defining the proof terms.
+
+    True when the ``@context`` value names :data:`DATA_INTEGRITY_CONTEXT` or
+    the VC 2.0 context: the test of DI "Context Injection" and of Digital
+    Bazaar's ``ensureSuiteContext``. When it is False, :func:`add_proof`
+    appends :data:`DATA_INTEGRITY_CONTEXT`.
+
+    :param context: a document's ``@context`` value (or None).
+    """
+    return any(isinstance(item, str) and item in PROOF_TERM_CONTEXTS for item in _as_list(context))
+
+
+def _with_data_integrity_context(context: JsonValue) -> JsonValue:
+    """``context`` with the Data Integrity context appended (a new value)."""
+    if context is None:
+        return DATA_INTEGRITY_CONTEXT
+    return [*_as_list(context), DATA_INTEGRITY_CONTEXT]
 
 
 def _existing_proofs(value: JsonValue) -> list[JsonObject]:
@@ -335,9 +384,18 @@ def verify_proofs(
     Each proof ``i`` yields the checks ``proof[i].structure``, ``.suite``,
     ``.verification_method``, ``.signature``, ``.purpose``, ``.controller``,
     ``.expires``, ``.challenge`` and ``.domain`` (only when ``purpose``
-    expects them) and ``.previous_proof``. A document verifies only if
-    every proof does. A document without a proof gets a failed ``proof``
-    check. Bad input never raises: each failure becomes a check.
+    expects them) and ``.previous_proof``. Every proof must verify against
+    its own controller's DID document: its verification method listed
+    under the purpose's relationship there, and controlled by that DID
+    (``.controller`` names it). Then one document-level check,
+    ``proof.<role>`` (``proof.issuer`` for :class:`AssertionPurpose`,
+    ``proof.holder`` for :class:`AuthenticationPurpose`, ``proof.controller``
+    otherwise), passes when at least one valid proof is by
+    ``purpose.expected_controller``, so proof sets and chains may include a
+    notary's or witness's proof; it is skipped when no controller is
+    expected. A document verifies only if every proof does. A document
+    without a proof gets a failed ``proof`` check. Bad input never raises:
+    each failure becomes a check.
 
     :param document: the secured document.
     :param resolver: resolves a verification method URL under a verification
@@ -394,9 +452,43 @@ def verify_proofs(
     )
     count = len(proofs)
     checks = [Check.passed("proof", f"{count} proof{'s' if count > 1 else ''}")]
-    for index, proof in enumerate(proofs):
-        checks.extend(_ProofVerification(context, index, proof).run())
+    verifications = [
+        _ProofVerification(context, index, proof) for index, proof in enumerate(proofs)
+    ]
+    for verification in verifications:
+        checks.extend(verification.run())
+    checks.append(_expected_party(purpose, verifications))
     return tuple(checks)
+
+
+def _expected_party(purpose: ProofPurpose, verifications: Sequence[_ProofVerification]) -> Check:
+    """``proof.<role>``: at least one valid proof is by the expected controller.
+
+    Passes for a proof whose every check passed and whose verification
+    method the expected controller controls. A proof that names one of the
+    expected controller's methods but fails (or cannot be checked) already
+    makes the document fail, so the check is then skipped rather than
+    failed twice; with no such proof at all it fails.
+    """
+    role = purpose.controller_role
+    name = f"proof.{role}"
+    expected = purpose.expected_controller
+    if expected is None:
+        return Check.skipped(name, f"no expected {role} was given")
+    for verification in verifications:
+        if verification.controller == expected and verification.ok:
+            return Check.passed(name, f"{verification.prefix} is by the {role}")
+    for verification in verifications:
+        if verification.claimed == expected:
+            return Check.skipped(
+                name, f"the {role}'s {verification.prefix} did not verify (see its checks)"
+            )
+    return Check.from_error(name, ControllerMismatch(f"no {purpose.term} proof is by the {role}"))
+
+
+def _did_of(did_url: str) -> str:
+    """The DID part of a DID URL (before any path, query or fragment)."""
+    return did_url.split("#", 1)[0].split("?", 1)[0].split("/", 1)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,6 +514,18 @@ class _ProofVerification:
         self.raw = proof
         self.prefix = f"proof[{index}]"
         self.checks: list[Check] = []
+        #: The DID whose verification method the proof names, once parsed.
+        self.claimed: str | None = None
+        #: The resolved verification method's controller, once checked.
+        self.controller: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the signature verified and no check failed (after :meth:`run`)."""
+        signature = self._name("signature")
+        return any(
+            c.name == signature and c.outcome is Outcome.PASSED for c in self.checks
+        ) and all(c.outcome in (Outcome.PASSED, Outcome.SKIPPED) for c in self.checks)
 
     def _name(self, step: str) -> str:
         return f"{self.prefix}.{step}"
@@ -465,6 +569,7 @@ class _ProofVerification:
             return self.checks
         proof = parsed[0]
         ctx = self.ctx
+        self.claimed = _did_of(proof.verification_method)
 
         suites: list[Cryptosuite] = []
         suite_ok = self._run_step("suite", lambda: self._suite(proof, suites))
@@ -494,10 +599,8 @@ class _ProofVerification:
 
         if method is None:
             self._skip("controller", "the verification method was not resolved")
-        elif ctx.purpose.expected_controller is None:
-            self._skip("controller", "no expected controller was given")
         else:
-            self._run_step("controller", lambda: self._controller(method))
+            self._run_step("controller", lambda: self._controller(proof, method))
 
         if proof.expires is None:
             self._skip("expires", "the proof has no expires")
@@ -574,6 +677,9 @@ class _ProofVerification:
             if not _starts_with(ctx.unsecured.get("@context"), proof.context):
                 raise InvalidProof("the document's @context does not start with the proof's")
             context_key = jcs.canonicalize(proof.context).decode("utf-8")
+        if cryptosuite.canonicalization == "jcs":
+            in_force = proof.context if own_context else ctx.unsecured.get("@context")
+            _check_proof_terms(ctx.transform.jsonld, proof.options, in_force)
 
         def build() -> JsonObject:
             document = dict(ctx.unsecured)
@@ -606,9 +712,15 @@ class _ProofVerification:
             raise relationship_error[0]
         return purpose.term
 
-    def _controller(self, method: VerificationMethod) -> str:
-        self.ctx.purpose.check_controller(method.controller)
-        return "controlled by the expected party"
+    def _controller(self, proof: _Proof, method: VerificationMethod) -> str:
+        # The method must be controlled by the DID whose document lists it
+        # (the resolver checks this too; a custom resolver may not).
+        if method.controller != _did_of(proof.verification_method):
+            raise ControllerMismatch(
+                "the verification method is not controlled by the DID whose document lists it"
+            )
+        self.controller = method.controller
+        return f"controlled by {method.controller}"
 
     def _expires(self, proof: _Proof) -> str:
         assert proof.expires is not None
@@ -628,6 +740,31 @@ class _ProofVerification:
         if previous is None:
             raise InvalidProof("previousProof names a proof the document does not have")
         return f"chained to {len(previous)} proof(s)"
+
+
+def _check_proof_terms(
+    jsonld: JsonLdProcessor, options: Mapping[str, JsonValue], context: JsonValue
+) -> None:
+    """Require every term of a JCS proof to be defined by ``context``.
+
+    JCS never expands the proof, so without this a proof whose terms no
+    context defines (a VC 1.1 credential without the Data Integrity
+    context) would verify. RDFC suites fail the same way while
+    canonicalizing the proof configuration.
+
+    :raises UndefinedTermError: for a term the contexts do not define.
+    :raises JSONLDError: for an invalid context.
+    :raises DocumentLoadError: for a context the loader does not have.
+    """
+    config: JsonObject = {} if context is None else {"@context": context}
+    config.update({k: v for k, v in options.items() if k != "@context"})
+    try:
+        jsonld.check(config)
+    except UndefinedTermError as error:
+        hint = "" if defines_proof_terms(context) else "; the Data Integrity context is missing"
+        raise UndefinedTermError(
+            f"the proof's terms are not all defined by the contexts in force ({error}){hint}"
+        ) from None
 
 
 # --- proof structure --------------------------------------------------------
@@ -721,11 +858,14 @@ def _starts_with(document_context: JsonValue, proof_context: JsonValue) -> bool:
 
 
 __all__ = [
+    "DATA_INTEGRITY_CONTEXT",
     "DEFAULT_CLOCK_SKEW",
     "MAX_PROOFS",
+    "PROOF_TERM_CONTEXTS",
     "PROOF_TYPE",
     "VerificationMethodResolver",
     "add_proof",
+    "defines_proof_terms",
     "proof_configuration",
     "transform",
     "verify_proofs",

@@ -5,17 +5,25 @@ document verification relationship its key must be listed under (VC Data
 Integrity 1.0 §2.2, "Proof Purposes"; DID Core §5.3). On top of that it
 adds its own rules, after Digital Bazaar's ``ControllerProofPurpose``:
 
-* :class:`AssertionPurpose`: for credentials; the key's controller must be
-  the expected issuer when one is given.
+* :class:`AssertionPurpose`: for credentials; when an issuer is given, at
+  least one proof must be by it.
 * :class:`AuthenticationPurpose`: for presentations; the verifier's
-  challenge and domain must be in the proof (DI §4.4 steps 6-7), and the
-  key's controller must be the expected holder when one is given.
+  challenge and domain must be in every proof (DI §4.4 steps 6-7), and
+  when a holder is given, at least one proof must be by it.
+
+Every proof of a set or chain must verify against its own controller's DID
+document (its key listed there under the purpose's relationship), so a
+notary's or witness's proof may sit beside the issuer's: the data model
+asks only that the issuer secures the credential. The engine reports the
+expected party in one document-level check, ``proof.<role>`` (see
+:attr:`ProofPurpose.controller_role`).
 """
 
 from __future__ import annotations
 
 import hmac
 from dataclasses import KW_ONLY, dataclass
+from typing import ClassVar
 
 from vcid.errors import (
     ChallengeMismatch,
@@ -33,7 +41,15 @@ class ProofPurpose:
     Use :class:`AssertionPurpose` or :class:`AuthenticationPurpose` for the
     common cases; build this class directly for others (for example
     ``ProofPurpose("capabilityInvocation", "capabilityInvocation")``).
+
+    :param expected_controller: when given, at least one proof must be made
+        with a verification method this DID controls; the other proofs need
+        only be valid on their own.
     """
+
+    #: Who ``expected_controller`` is; names the engine's document-level
+    #: check ``proof.<controller_role>`` (``proof.issuer``, ``proof.holder``).
+    controller_role: ClassVar[str] = "controller"
 
     term: str
     relationship: str
@@ -113,9 +129,13 @@ class ProofPurpose:
 class AssertionPurpose(ProofPurpose):
     """``assertionMethod``: the purpose of a credential's proof.
 
-    :param expected_controller: the credential's issuer id; when given, the
-        verification method's controller must equal it.
+    :param expected_controller: the credential's issuer id; when given, at
+        least one proof must be by the issuer (check ``proof.issuer``).
+        Other proofs, a notary's or a witness's, need only verify against
+        their own controller's DID document.
     """
+
+    controller_role: ClassVar[str] = "issuer"
 
     def __init__(self, expected_controller: str | None = None) -> None:
         ProofPurpose.__init__(
@@ -134,9 +154,12 @@ class AuthenticationPurpose(ProofPurpose):
         carry exactly this ``challenge``.
     :param domain: the verifier's domain(s); when given the proof's
         ``domain`` must contain them.
-    :param expected_controller: the holder; when given, the verification
-        method's controller must equal it.
+    :param expected_controller: the holder; when given, at least one
+        proof must be by the holder (check ``proof.holder``). Other proofs
+        must also carry the challenge and domain.
     """
+
+    controller_role: ClassVar[str] = "holder"
 
     def __init__(
         self,
