@@ -29,10 +29,14 @@ from vcid.encoding import multibase_decode
 from vcid.errors import (
     DataModelError,
     DigestMismatch,
+    DocumentLoadError,
     Expired,
     InvalidProof,
+    JSONLDError,
     NotYetValid,
     StatusUnchecked,
+    UndefinedTermError,
+    UnsupportedError,
     UsageError,
     VcidError,
 )
@@ -57,7 +61,7 @@ from vcid.schema import validate_credential_schemas
 
 DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 #: Codes that mean a JSON-LD context problem found while canonicalizing.
-_CONTEXT_CODES = frozenset({"UNDEFINED_TERM", "JSONLD_ERROR", "DOCUMENT_LOAD_ERROR"})
+_CONTEXT_CODES = frozenset({UndefinedTermError.code, JSONLDError.code, DocumentLoadError.code})
 #: The most credentials one presentation may carry.
 MAX_PRESENTED_CREDENTIALS = 64
 
@@ -208,7 +212,7 @@ class CredentialVerifier:
                     Check(
                         "presentation.enveloped",
                         Outcome.INDETERMINATE,
-                        "UNSUPPORTED",
+                        UnsupportedError.code,
                         "enveloped credentials are not supported",
                     )
                 )
