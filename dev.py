@@ -5,6 +5,7 @@ Usage::
 
     python3 dev.py demo     # a registrar issues, a holder presents, a verifier decides
     python3 dev.py test     # the whole test suite (pytest, in parallel)
+    python3 dev.py test --cov=vcid   # ... and report branch coverage (as CI does)
     python3 dev.py check    # ruff, mypy --strict and import-linter
     python3 dev.py bench    # benchmarks, printing operations per second
 

@@ -13,17 +13,29 @@ The hierarchy has three branches, after ssi's two-level outcome:
 
 :class:`MalformedInputError` covers input that cannot be read at all (bad
 JSON, bad multibase, a bad key); it is an :class:`InvalidError`.
+
+The codes form one registry (:data:`CODES`). A verification report's checks
+carry ``"OK"``, ``"SKIPPED"``, an alert code (:data:`MISSING_CHILD_ALERT`,
+:data:`STATUS_MESSAGE`) or the code of an error class whose ``reported`` is
+true: together these are :data:`CHECK_CODES`, and
+``docs/verification-checks.md`` describes each of them.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import ClassVar, Final
 
 
 class VcidError(Exception):
     """Root of every error vcid raises."""
 
     code: ClassVar[str] = "VCID_ERROR"
+    #: Whether a verification report's check may carry this class's code.
+    #: False for the root (never raised itself) and for errors raised only
+    #: by issuing, key-file and registrar code, which the verifier never runs.
+    reported: ClassVar[bool] = False
 
 
 # --- misuse ---------------------------------------------------------------
@@ -33,6 +45,7 @@ class UsageError(VcidError, ValueError):
     """The caller used the API wrongly (missing option, naive datetime)."""
 
     code = "USAGE_ERROR"
+    reported = True  # the proofs engine reports a misuse met inside a step
 
 
 class UnsupportedError(UsageError):
@@ -45,24 +58,28 @@ class PassphraseRequired(UsageError):
     """A key file is encrypted and no passphrase was given for it."""
 
     code = "PASSPHRASE_REQUIRED"
+    reported = False
 
 
 class WrongPassphrase(UsageError):
     """An encrypted key file could not be decrypted with the given passphrase."""
 
     code = "WRONG_PASSPHRASE"
+    reported = False
 
 
 class StatusNotAllocated(UsageError):
     """A credential id has no status entry (for that purpose) in the status store."""
 
     code = "STATUS_NOT_ALLOCATED"
+    reported = False
 
 
 class StatusTransitionError(UsageError):
     """A status change that is not allowed (revocation is permanent)."""
 
     code = "STATUS_TRANSITION"
+    reported = False
 
 
 # --- decision reached: invalid ----------------------------------------------
@@ -72,6 +89,7 @@ class InvalidError(VcidError):
     """A check ran to completion and found the input invalid."""
 
     code = "INVALID"
+    reported = True
 
 
 class MalformedInputError(InvalidError, ValueError):
@@ -281,6 +299,7 @@ class AnchorRejected(InvalidError):
     a duplicate tree head)."""
 
     code = "ANCHOR_REJECTED"
+    reported = False
 
 
 class AnchorMismatch(InvalidError):
@@ -325,6 +344,7 @@ class CredentialDataError(DataModelError):
     rule broken; the message is ``"field: rule"`` and never carries the value."""
 
     code = "CREDENTIAL_DATA"
+    reported = False
 
     def __init__(self, field: str, rule: str) -> None:
         super().__init__(f"{field}: {rule}" if field else rule)
@@ -362,6 +382,7 @@ class RegistrationRowError(MalformedInputError):
     that is not a date). The message names the column, never its value."""
 
     code = "INVALID_REGISTRATION_ROW"
+    reported = False
 
 
 class DuplicateRegistration(RegistrationRowError):
@@ -377,6 +398,7 @@ class IndeterminateError(VcidError):
     """A check could not be completed, so no decision was reached."""
 
     code = "INDETERMINATE"
+    reported = True
 
 
 class DocumentLoadError(IndeterminateError):
@@ -408,6 +430,9 @@ class FetchError(IndeterminateError):
     """
 
     code = "FETCH_FAILED"
+    #: Callers map it to their own codes (did:web to a DID resolution error,
+    #: status lists to ``STATUS_LIST_UNAVAILABLE``), so no report carries it.
+    reported = False
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
@@ -461,3 +486,39 @@ class LedgerUnavailable(IndeterminateError):
     """A log store could not be read or written (locked, disk or connection error)."""
 
     code = "LEDGER_UNAVAILABLE"
+
+
+# --- the registry of codes ----------------------------------------------------
+
+#: The code of a check that passed.
+OK: Final = "OK"
+#: The code of a check that did not apply (or was not asked for).
+SKIPPED: Final = "SKIPPED"
+#: A status entry's message says the child is reported missing (an alert).
+MISSING_CHILD_ALERT: Final = "MISSING_CHILD_ALERT"
+#: A status entry with any other non-zero message status (an alert).
+STATUS_MESSAGE: Final = "STATUS_MESSAGE"
+
+#: Every error class defined here, root first.
+ERROR_CLASSES: Final[tuple[type[VcidError], ...]] = tuple(
+    value
+    for value in list(globals().values())
+    if isinstance(value, type) and issubclass(value, VcidError)
+)
+
+#: Every stable code: an error code to its class (the most general class,
+#: where a subclass keeps its parent's code), or None for a check code that
+#: is not an error's (:data:`OK`, :data:`SKIPPED` and the alert codes).
+CODES: Final[Mapping[str, type[VcidError] | None]] = MappingProxyType(
+    {
+        **dict.fromkeys((OK, SKIPPED, MISSING_CHILD_ALERT, STATUS_MESSAGE)),
+        **{cls.code: cls for cls in reversed(ERROR_CLASSES)},
+    }
+)
+
+#: The codes a verification report's checks can carry: the non-error codes
+#: and the code of every error class with ``reported`` true.
+#: ``docs/verification-checks.md`` describes exactly these.
+CHECK_CODES: Final[frozenset[str]] = frozenset(
+    code for code, cls in CODES.items() if cls is None or cls.reported
+)

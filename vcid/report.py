@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import NoReturn
 
 from vcid._json import JsonObject, JsonValue
-from vcid.errors import IndeterminateError, InvalidError, VcidError
+from vcid.errors import OK, SKIPPED, IndeterminateError, InvalidError, VcidError
 
 
 class Outcome(enum.Enum):
@@ -45,22 +45,23 @@ class Check:
     """One verification step: its name, outcome, stable code and reason.
 
     ``name`` is dotted and stable (``proof[0].signature``); ``code`` is
-    ``"OK"`` for a passed check, otherwise the :attr:`VcidError.code` of
-    the failure.
+    one of :data:`vcid.errors.CHECK_CODES`: ``"OK"`` for a passed check,
+    ``"SKIPPED"`` for a skipped one, otherwise an alert code or the
+    :attr:`VcidError.code` of the failure.
     """
 
     name: str
     outcome: Outcome
-    code: str = "OK"
+    code: str = OK
     detail: str = ""
 
     @classmethod
     def passed(cls, name: str, detail: str = "") -> Check:
-        return cls(name, Outcome.PASSED, "OK", detail)
+        return cls(name, Outcome.PASSED, OK, detail)
 
     @classmethod
     def skipped(cls, name: str, detail: str = "") -> Check:
-        return cls(name, Outcome.SKIPPED, "SKIPPED", detail)
+        return cls(name, Outcome.SKIPPED, SKIPPED, detail)
 
     @classmethod
     def from_error(cls, name: str, error: VcidError) -> Check:

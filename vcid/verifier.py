@@ -37,10 +37,14 @@ from vcid.errors import (
     ChallengeMismatch,
     ChallengeRequired,
     DataModelError,
+    DocumentLoadError,
     Expired,
     InvalidProof,
+    JSONLDError,
     NotYetValid,
     StatusUnchecked,
+    UndefinedTermError,
+    UnsupportedError,
     UsageError,
     VcidError,
 )
@@ -65,7 +69,7 @@ from vcid.report import (
 from vcid.schema import validate_credential_schemas
 
 #: Codes that mean a JSON-LD context problem found while canonicalizing.
-_CONTEXT_CODES = frozenset({"UNDEFINED_TERM", "JSONLD_ERROR", "DOCUMENT_LOAD_ERROR"})
+_CONTEXT_CODES = frozenset({UndefinedTermError.code, JSONLDError.code, DocumentLoadError.code})
 #: The most credentials one presentation may carry.
 MAX_PRESENTED_CREDENTIALS = 64
 
@@ -215,7 +219,7 @@ class CredentialVerifier:
                     Check(
                         "enveloped",
                         Outcome.INDETERMINATE,
-                        "UNSUPPORTED",
+                        UnsupportedError.code,
                         "enveloped credentials are not supported",
                     )
                 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import time
 import tracemalloc
 import zlib
 from pathlib import Path
@@ -200,17 +199,14 @@ def gzip_bomb() -> str:
     return _u(b"".join(parts))
 
 
-def test_a_decompression_bomb_is_rejected_fast_with_bounded_memory(gzip_bomb: str) -> None:
+def test_a_decompression_bomb_is_rejected_with_bounded_memory(gzip_bomb: str) -> None:
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         with pytest.raises(StatusListError, match="decompression bomb"):
             StatusBitstring.decode(gzip_bomb)
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert elapsed < 5.0
     # the 16 MiB output cap plus the ~1.4 MB input and its decoding, never 1 GiB
     assert peak < 64 * 1024 * 1024
 

@@ -10,7 +10,9 @@ be the subject of at most ``max_deep_iterations`` Hash N-Degree Quads calls
 (by default the number of non-unique blank nodes cubed, as rdf-canonize
 allows), and the total work (permutations tried plus related blank nodes hashed) is capped by
 ``max_work``, which bounds the time taken whatever the graph. Exceeding
-either raises :class:`~vcid.errors.CanonicalizationLimitError`.
+either raises :class:`~vcid.errors.CanonicalizationLimitError`. A
+:class:`WorkCounter` passed as ``counter=`` reports the work done, the same
+count on every machine.
 
 When every blank node has a unique first-degree hash (the common case for
 credentials) the N-degree machinery is never entered.
@@ -65,6 +67,24 @@ _HASHES: Final[dict[str, Callable[[bytes], hashlib._Hash]]] = {
 # predicate). The line is parts[0] + name(labels[0]) + parts[1] + ...; each
 # label's position ("s", "o" or "g") is the same index of positions.
 _Record: TypeAlias = tuple[tuple[str, ...], tuple[str, ...], str, str]
+
+
+@dataclass(slots=True)
+class WorkCounter:
+    """The Hash N-Degree Quads work of canonicalizations (what ``max_work`` caps).
+
+    Pass one as ``counter=`` to :func:`canonicalize`; it is updated even when
+    a work limit is exceeded, and adds up over calls. The counts depend only
+    on the dataset, never on the machine.
+
+    :ivar work: permutations tried plus related blank nodes hashed; when
+        ``max_work`` stops a call, that call adds exactly ``max_work``.
+    :ivar n_degree_calls: Hash N-Degree Quads calls (§4.8), the unit of
+        ``max_deep_iterations``.
+    """
+
+    work: int = 0
+    n_degree_calls: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +143,7 @@ class _Canonicalizer:
         "first_degree",
         "hash_fn",
         "max_deep_iterations",
+        "n_degree_calls",
         "work_left",
     )
 
@@ -138,6 +159,7 @@ class _Canonicalizer:
         self.deep_iterations: dict[str, int] = {}
         self.depth = 0
         self.max_deep_iterations = 0
+        self.n_degree_calls = 0
         self.work_left = max_work
 
     def hash(self, text: str) -> str:
@@ -201,6 +223,7 @@ class _Canonicalizer:
                 "blank node (possible poison graph)"
             )
         self.deep_iterations[identifier] = calls
+        self.n_degree_calls += 1
         if self.depth >= MAX_RECURSION_DEPTH:
             raise CanonicalizationLimitError(
                 "RDFC-1.0 work limit exceeded: Hash N-Degree Quads recursion "
@@ -601,6 +624,7 @@ def canonicalize(
     hash_algorithm: HashAlgorithm = "sha256",
     max_deep_iterations: int | None = None,
     max_work: int = DEFAULT_MAX_WORK,
+    counter: WorkCounter | None = None,
 ) -> CanonicalDataset:
     """Canonicalize an RDF dataset with RDFC-1.0 (§4.4.3).
 
@@ -611,12 +635,14 @@ def canonicalize(
         without a unique first-degree hash, cubed.
     :param max_work: the most Hash N-Degree Quads work in all, counting each
         permutation tried and each related blank node hashed.
+    :param counter: if given, the work done is added to it (also when a
+        limit is exceeded), for tests and monitoring.
     :raises CanonicalizationError: if a quad or term cannot be serialized.
     :raises CanonicalizationLimitError: if a work limit is exceeded.
     :raises UnsupportedError: for an unknown hash algorithm.
     """
     hash_fn = _check_options(hash_algorithm, max_deep_iterations)
-    return _canonicalize(_records(dataset), hash_fn, max_deep_iterations, max_work)
+    return _canonicalize(_records(dataset), hash_fn, max_deep_iterations, max_work, counter)
 
 
 def canonicalize_raw(
@@ -625,6 +651,7 @@ def canonicalize_raw(
     hash_algorithm: HashAlgorithm = "sha256",
     max_deep_iterations: int | None = None,
     max_work: int = DEFAULT_MAX_WORK,
+    counter: WorkCounter | None = None,
 ) -> CanonicalDataset:
     """:func:`canonicalize` for quads given as plain data (:data:`RawQuad`).
 
@@ -637,7 +664,7 @@ def canonicalize_raw(
     :raises UnsupportedError: for an unknown hash algorithm.
     """
     hash_fn = _check_options(hash_algorithm, max_deep_iterations)
-    return _canonicalize(_raw_records(quads), hash_fn, max_deep_iterations, max_work)
+    return _canonicalize(_raw_records(quads), hash_fn, max_deep_iterations, max_work, counter)
 
 
 def _check_options(
@@ -656,10 +683,26 @@ def _canonicalize(
     hash_fn: Callable[[bytes], hashlib._Hash],
     max_deep_iterations: int | None,
     max_work: int,
+    counter: WorkCounter | None = None,
 ) -> CanonicalDataset:
     """§4.4.3 steps 1-7 over serialized records."""
     # Step 1: the canonicalization state.
     state = _Canonicalizer(hash_fn, max_work)
+    try:
+        return _run(state, records, max_deep_iterations)
+    finally:
+        if counter is not None:
+            done = max_work - state.work_left
+            if state.work_left < 0:
+                done -= 1  # the unit that exceeded max_work was refused
+            counter.work += done
+            counter.n_degree_calls += state.n_degree_calls
+
+
+def _run(
+    state: _Canonicalizer, records: list[_Record], max_deep_iterations: int | None
+) -> CanonicalDataset:
+    """§4.4.3 steps 2-7."""
     # Step 2: the blank node to quads map.
     to_quads = state.blank_node_to_quads
     for record in records:
@@ -723,6 +766,7 @@ def canonical_nquads(
     hash_algorithm: HashAlgorithm = "sha256",
     max_deep_iterations: int | None = None,
     max_work: int = DEFAULT_MAX_WORK,
+    counter: WorkCounter | None = None,
 ) -> str:
     """The canonical N-Quads document for ``dataset`` (RDFC-1.0 §4.4.3).
 
@@ -733,6 +777,7 @@ def canonical_nquads(
         hash_algorithm=hash_algorithm,
         max_deep_iterations=max_deep_iterations,
         max_work=max_work,
+        counter=counter,
     ).nquads
 
 
@@ -744,6 +789,7 @@ __all__ = [
     "IdentifierIssuer",
     "RawLiteral",
     "RawQuad",
+    "WorkCounter",
     "canonical_nquads",
     "canonicalize",
     "canonicalize_raw",

@@ -37,9 +37,8 @@ class DataModelViolation(DataModelError):
 
     ``field`` is the path (``credentialSubject[1]``, empty for the document
     itself) and ``rule`` the rule broken; the message is ``"field: rule"``.
+    Its code is :class:`DataModelError`'s.
     """
-
-    code = "DATA_MODEL"
 
     def __init__(self, field: str, rule: str) -> None:
         super().__init__(f"{field}: {rule}" if field else rule)

@@ -45,6 +45,8 @@ from vcid.cache import LRUCache
 from vcid.environment import VerificationEnvironment, default_environment
 from vcid.errors import (
     FetchError,
+    MISSING_CHILD_ALERT,
+    STATUS_MESSAGE,
     IndeterminateError,
     Revoked,
     StatusEntryError,
@@ -58,6 +60,7 @@ from vcid.errors import (
     StatusPurposeMismatch,
     StatusSizeMismatch,
     Suspended,
+    UnsupportedError,
     UsageError,
     VcidError,
 )
@@ -88,8 +91,7 @@ DEFAULT_MAX_TTL: Final = timedelta(days=1)
 DEFAULT_MAX_STALE: Final = timedelta(days=1)
 #: The most status entries checked on one credential.
 MAX_STATUS_ENTRIES: Final = 16
-_MISSING_CHILD_ALERT: Final = "MISSING_CHILD_ALERT"
-_STATUS_MESSAGE: Final = "STATUS_MESSAGE"
+_UNSUPPORTED: Final = UnsupportedError.code
 
 
 class StatusListFetcher(Protocol):
@@ -313,7 +315,7 @@ class BitstringStatusChecker:
                 Check(
                     "status",
                     Outcome.INDETERMINATE,
-                    "UNSUPPORTED",
+                    _UNSUPPORTED,
                     f"more than {MAX_STATUS_ENTRIES} status entries",
                 ),
             )
@@ -345,7 +347,7 @@ class BitstringStatusChecker:
         type_names = [types] if isinstance(types, str) else types
         if not isinstance(type_names, list) or "BitstringStatusListEntry" not in type_names:
             return Check(
-                name, Outcome.INDETERMINATE, "UNSUPPORTED", "the status entry type is not supported"
+                name, Outcome.INDETERMINATE, _UNSUPPORTED, "the status entry type is not supported"
             )
         try:
             entry = parse_status_entry(raw)
@@ -353,7 +355,7 @@ class BitstringStatusChecker:
             return Check.from_error(name, exc)
         if entry.purpose not in STATUS_PURPOSES:
             return Check(
-                name, Outcome.INDETERMINATE, "UNSUPPORTED", "the status purpose is not supported"
+                name, Outcome.INDETERMINATE, _UNSUPPORTED, "the status purpose is not supported"
             )
         if entry.purpose not in self._purposes:
             return Check.skipped(name, f"{entry.purpose} status is not checked by this verifier")
@@ -516,7 +518,7 @@ def _outcome(name: str, entry: StatusEntry, value: int) -> Check:
     status = f"0x{value:x}"
     if value == 0:
         return Check.passed(name, f"status {status}" + (f": {message}" if message else ""))
-    code = _MISSING_CHILD_ALERT if message == MISSING_CHILD_MESSAGE else _STATUS_MESSAGE
+    code = MISSING_CHILD_ALERT if message == MISSING_CHILD_MESSAGE else STATUS_MESSAGE
     return Check(name, Outcome.ALERT, code, message or f"status {status} (no message given)")
 
 
