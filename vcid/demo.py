@@ -128,6 +128,13 @@ def _print(out: TextIO, report: VerificationReport, elapsed: float) -> None:
     out.write(f"   (decided in {elapsed * 1000:.1f} ms)\n")
 
 
+def _failures(report: VerificationReport) -> str:
+    """The verdict and only the checks that did not pass (a short report)."""
+    lines = [f"{report.verdict.value.upper()} {report.kind}"]
+    lines += [f"  FAIL {c.name}  {c.code}: {c.detail}" for c in report.failures()]
+    return "\n".join(lines) + "\n"
+
+
 def run(out: TextIO, *, workdir: Path | None = None) -> int:
     """Run the demo, writing what happens to ``out``; returns an exit code."""
     with tempfile.TemporaryDirectory(prefix="vcid-demo-") as scratch:
@@ -265,10 +272,20 @@ def _run(out: TextIO, workdir: Path) -> int:
     forged_report = verifier.verify_credential(forged)
     _print(out, forged_report, time.perf_counter() - started)
 
+    out.write("8. Someone copied the presentation and replays it at another post:\n")
+    other_post = secrets.token_urlsafe(16)
+    started = time.perf_counter()
+    replayed = verifier.verify_presentation(
+        presentation, challenge=other_post, domain=BORDER_DOMAIN, receipts=receipts
+    )
+    out.write(_failures(replayed))
+    out.write(f"   (decided in {(time.perf_counter() - started) * 1000:.1f} ms)\n")
+
     ok = (
         report.verdict.value == "valid"
         and alert.verdict.value == "alert"
         and forged_report.verdict.value == "invalid"
+        and replayed.verdict.value == "invalid"
     )
     out.write("demo " + ("succeeded" if ok else "FAILED") + "\n")
     return 0 if ok else 1
