@@ -17,7 +17,8 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "ALERT presentation" in text
     assert "MISSING_CHILD_ALERT" in text
     assert "INVALID credential" in text
-    assert "INVALID presentation\n  FAIL presentation.proof[0].challenge  CHALLENGE_MISMATCH" in text
+    replay = "INVALID presentation\n  FAIL presentation.proof[0].challenge  CHALLENGE_MISMATCH"
+    assert replay in text
     assert "credential[1].related_resource              1 digest match" in text
     assert text.rstrip().endswith("demo succeeded")
     # The registrar's stores are real SQLite files.
