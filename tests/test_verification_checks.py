@@ -11,8 +11,10 @@ import pytest
 import vcid.demo
 from tests.conftest import ROOT
 from vcid import KeyFile, KeyType, errors, issue, present, verify
+from vcid.border import ChallengeStore, verify_response
 from vcid.errors import CHECK_CODES, CODES
 from vcid.report import VerificationReport
+from vcid.verifier import CredentialVerifier
 
 DOC = ROOT / "docs" / "verification-checks.md"
 _CODE = re.compile(r"`([A-Z][A-Z0-9_]+)`")
@@ -107,8 +109,8 @@ def _documented_patterns() -> list[re.Pattern[str]]:
 
 
 def _reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[VerificationReport]:
-    """The demo's reports (status, receipts, an alert, a forgery) and a presentation
-    verified without an expected challenge."""
+    """The demo's reports (status, receipts, an alert, a forgery), a presentation
+    verified without an expected challenge, and one answering a border post's request."""
     reports: list[VerificationReport] = []
     monkeypatch.setattr(vcid.demo, "_print", lambda out, report, elapsed: reports.append(report))
     assert vcid.demo.run(io.StringIO(), workdir=tmp_path) == 0
@@ -124,6 +126,16 @@ def _reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Verificati
         key=registrar,
     )
     reports.append(verify(present([credential], key=holder, challenge="nonce")))
+    with ChallengeStore(tmp_path / "post.db") as store:
+        request = store.issue(domain="border.example")
+        answer = present(
+            [credential], key=holder, challenge=request.challenge, domain="border.example"
+        )
+        reports.append(
+            verify_response(
+                answer, store=store, domain="border.example", verifier=CredentialVerifier()
+            )
+        )
     return reports
 
 

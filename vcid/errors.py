@@ -192,6 +192,24 @@ class ChallengeRequired(ChallengeMismatch):
     code = "CHALLENGE_REQUIRED"
 
 
+class ChallengeUnknown(ChallengeMismatch):
+    """A presentation's challenge was never issued by this verifier's store."""
+
+    code = "CHALLENGE_UNKNOWN"
+
+
+class ChallengeReplayed(ChallengeMismatch):
+    """A single-use challenge was presented a second time (a replay)."""
+
+    code = "CHALLENGE_REPLAYED"
+
+
+class ChallengeExpired(ChallengeMismatch):
+    """A challenge was presented after its expiry."""
+
+    code = "CHALLENGE_EXPIRED"
+
+
 class DomainMismatch(InvalidError):
     """A proof's domain is missing or differs from the expected one."""
 
@@ -486,6 +504,12 @@ class LedgerUnavailable(IndeterminateError):
     """A log store could not be read or written (locked, disk or connection error)."""
 
     code = "LEDGER_UNAVAILABLE"
+
+
+class ChallengeStoreUnavailable(IndeterminateError):
+    """The challenge store could not be read or written (locked, disk error)."""
+
+    code = "CHALLENGE_STORE_UNAVAILABLE"
 
 
 # --- the registry of codes ----------------------------------------------------

@@ -19,14 +19,13 @@ from vcid.cli._common import (
     read_json,
 )
 from vcid.cli._keys import obtain_passphrase, read_key_option
+from vcid.cli._verifying import add_verifier_options, build_verifier
 from vcid.did import default_resolver, did_web_fetcher
 from vcid.errors import UsageError
 from vcid.issuer import issue, present
 from vcid.keyfile import KeyFile, write_key_file
 from vcid.keys import KeyType
 from vcid.proofs import SUPPORTED_SUITES
-from vcid.status import BitstringStatusChecker, FolderFetcher, status_list_fetcher
-from vcid.verifier import CredentialVerifier, VerificationEnvironment
 
 # --- commands ---------------------------------------------------------------
 
@@ -90,36 +89,11 @@ def _present(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _status_checker(args: argparse.Namespace) -> BitstringStatusChecker | None:
-    """Status checking from an offline folder, or online over HTTPS, if asked."""
-    if args.status_dir is not None:
-        if args.status_base_url is None:
-            raise UsageError("--status-dir needs --status-base-url (the lists' URL)")
-        if not Path(args.status_dir).is_dir():
-            raise UsageError(f"--status-dir: no folder {args.status_dir}")
-        fetcher = FolderFetcher(args.status_dir, base_url=args.status_base_url)
-        return BitstringStatusChecker(fetcher=fetcher)
-    if args.status_online:
-        return BitstringStatusChecker(fetcher=status_list_fetcher())
-    return None
-
-
-def _environment(args: argparse.Namespace) -> VerificationEnvironment:
-    """The one environment every check of this run uses (credentials, lists, receipts)."""
-    return VerificationEnvironment(
-        resolver=default_resolver(web_fetcher=did_web_fetcher()),
-        jsonld=jsonld_processor(args.context),
-    )
-
-
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
     document = read_json(args.file)
     if args.challenge is not None and args.no_challenge:
         raise UsageError("give --challenge or --no-challenge, not both")
-    verifier = CredentialVerifier(
-        environment=_environment(args),
-        status_checker=_status_checker(args),
-    )
+    verifier = build_verifier(args)
     report = verifier.verify(
         document,
         challenge=args.challenge,
@@ -190,16 +164,7 @@ def register(commands: Subcommands) -> None:
         "whose proof carries one fails",
     )
     verify_cmd.add_argument("--domain", help="the domain the presentation must carry")
-    verify_cmd.add_argument("--now", help="verify as of this time (default: now)")
-    verify_cmd.add_argument("--context", action="append", default=[], help=CONTEXT_HELP)
-    verify_cmd.add_argument("--json", action="store_true", help="print the report as JSON")
-    verify_cmd.add_argument(
-        "--status-dir", help="check status against lists in this exported folder (offline)"
-    )
-    verify_cmd.add_argument("--status-base-url", help="the URL the folder's lists stand for")
-    verify_cmd.add_argument(
-        "--status-online", action="store_true", help="fetch status lists over HTTPS"
-    )
+    add_verifier_options(verify_cmd)
     verify_cmd.add_argument("file", help="the credential or presentation (- for stdin)")
     verify_cmd.set_defaults(handler=_verify)
 

@@ -1,0 +1,26 @@
+"""The border post: presentation requests with single-use challenges.
+
+:class:`ChallengeStore` issues a fresh challenge for each crossing and
+accepts it once (remembered in SQLite across restarts);
+:func:`verify_response` verifies a holder's presentation against it.
+"""
+
+from __future__ import annotations
+
+from vcid.border.challenges import (
+    DEFAULT_CHALLENGE_TTL,
+    MAX_CHALLENGE_TTL,
+    ChallengeStore,
+    PresentationRequest,
+)
+from vcid.border.presentations import REQUEST_CHECK, presented_challenge, verify_response
+
+__all__ = [
+    "DEFAULT_CHALLENGE_TTL",
+    "MAX_CHALLENGE_TTL",
+    "REQUEST_CHECK",
+    "ChallengeStore",
+    "PresentationRequest",
+    "presented_challenge",
+    "verify_response",
+]

@@ -1,0 +1,61 @@
+"""The verifier a command builds from its options: one environment, status, clock.
+
+``vcid verify`` and ``vcid border check`` share these options, so a did:web
+registrar, an extra ``--context`` or ``--status-online`` mean the same in
+both, and apply to credentials, status lists and receipts alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from vcid.cli._common import CONTEXT_HELP, jsonld_processor
+from vcid.did import default_resolver, did_web_fetcher
+from vcid.errors import UsageError
+from vcid.status import BitstringStatusChecker, FolderFetcher, status_list_fetcher
+from vcid.verifier import CredentialVerifier, VerificationEnvironment
+
+
+def add_verifier_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--now``, ``--context``, ``--json`` and the status options."""
+    parser.add_argument("--now", help="verify as of this time (default: now)")
+    parser.add_argument("--context", action="append", default=[], help=CONTEXT_HELP)
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--status-dir", help="check status against lists in this exported folder (offline)"
+    )
+    parser.add_argument("--status-base-url", help="the URL the folder's lists stand for")
+    parser.add_argument(
+        "--status-online", action="store_true", help="fetch status lists over HTTPS"
+    )
+
+
+def status_checker(args: argparse.Namespace) -> BitstringStatusChecker | None:
+    """Status checking from an offline folder, or online over HTTPS, if asked."""
+    if args.status_dir is not None:
+        if args.status_base_url is None:
+            raise UsageError("--status-dir needs --status-base-url (the lists' URL)")
+        if not Path(args.status_dir).is_dir():
+            raise UsageError(f"--status-dir: no folder {args.status_dir}")
+        fetcher = FolderFetcher(args.status_dir, base_url=args.status_base_url)
+        return BitstringStatusChecker(fetcher=fetcher)
+    if args.status_online:
+        return BitstringStatusChecker(fetcher=status_list_fetcher())
+    return None
+
+
+def environment(args: argparse.Namespace) -> VerificationEnvironment:
+    """The one environment every check of this run uses (credentials, lists, receipts)."""
+    return VerificationEnvironment(
+        resolver=default_resolver(web_fetcher=did_web_fetcher()),
+        jsonld=jsonld_processor(args.context),
+    )
+
+
+def build_verifier(args: argparse.Namespace) -> CredentialVerifier:
+    """The verifier for this run, from the options of :func:`add_verifier_options`."""
+    return CredentialVerifier(environment=environment(args), status_checker=status_checker(args))
+
+
+__all__ = ["add_verifier_options", "build_verifier", "environment", "status_checker"]
