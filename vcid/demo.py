@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TextIO
 
 from vcid._json import JsonObject, dumps
+from vcid.border import bind
 from vcid.credentials import (
     BirthRecord,
     Companion,
@@ -248,8 +249,11 @@ def _run(out: TextIO, workdir: Path) -> int:
         [birth, guardianship, consent], key=mother_key, challenge=challenge, domain=BORDER_DOMAIN
     )
     started = time.perf_counter()
-    report = verifier.verify_presentation(
-        presentation, challenge=challenge, domain=BORDER_DOMAIN, receipts=receipts
+    report = bind(
+        presentation,
+        verifier.verify_presentation(
+            presentation, challenge=challenge, domain=BORDER_DOMAIN, receipts=receipts
+        ),
     )
     _print(out, report, time.perf_counter() - started)
 
@@ -281,11 +285,28 @@ def _run(out: TextIO, workdir: Path) -> int:
     out.write(_failures(replayed))
     out.write(f"   (decided in {(time.perf_counter() - started) * 1000:.1f} ms)\n")
 
+    out.write("9. A stranger presents the family's genuine credentials under their own key:\n")
+    stranger = KeyFile.generate(KeyType.ED25519)
+    fresh = secrets.token_urlsafe(16)
+    carried = present(
+        [birth, guardianship, consent], key=stranger, challenge=fresh, domain=BORDER_DOMAIN
+    )
+    started = time.perf_counter()
+    impostor = bind(
+        carried,
+        verifier.verify_presentation(
+            carried, challenge=fresh, domain=BORDER_DOMAIN, receipts=receipts
+        ),
+    )
+    out.write(_failures(impostor))
+    out.write(f"   (decided in {(time.perf_counter() - started) * 1000:.1f} ms)\n")
+
     ok = (
         report.verdict.value == "valid"
         and alert.verdict.value == "alert"
         and forged_report.verdict.value == "invalid"
         and replayed.verdict.value == "invalid"
+        and impostor.verdict.value == "invalid"
     )
     out.write("demo " + ("succeeded" if ok else "FAILED") + "\n")
     return 0 if ok else 1

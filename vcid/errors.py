@@ -210,6 +210,31 @@ class ChallengeExpired(ChallengeMismatch):
     code = "CHALLENGE_EXPIRED"
 
 
+class HolderNotBound(InvalidError):
+    """The presenter is not bound to the credentials: no holder, not the signer,
+    or not a parent, guardian or named companion of the child."""
+
+    code = "HOLDER_NOT_BOUND"
+
+
+class CredentialMissing(InvalidError):
+    """A credential the crossing needs is missing, duplicated or did not verify."""
+
+    code = "CREDENTIAL_MISSING"
+
+
+class ChildMismatch(InvalidError):
+    """The presented credentials are not about the same child."""
+
+    code = "CHILD_MISMATCH"
+
+
+class ConsentNotAuthorised(InvalidError):
+    """A travel consent is not given by a holder of parental responsibility."""
+
+    code = "CONSENT_NOT_AUTHORISED"
+
+
 class DomainMismatch(InvalidError):
     """A proof's domain is missing or differs from the expected one."""
 

@@ -19,6 +19,8 @@ from vcid.issuer import create_presentation, issue, present
 from vcid.proofs import ProofOptions, add_proof
 from vcid.verifier import CredentialVerifier
 
+from .conftest import Family
+
 NOW = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
 POST = "border.example"
 
@@ -156,7 +158,9 @@ def test_cli_challenge_then_check_then_replay(
     vp = present([credential], key=parent, challenge=request["challenge"], domain=POST)
     path = tmp_path / "vp.json"
     path.write_text(json.dumps(vp))
-    check = ("border", "check", "--store", store, "--domain", POST, "--json", str(path))
+    check = (
+        "border", "check", "--store", store, "--domain", POST, "--no-binding", "--json", str(path)
+    )  # fmt: skip
     first = _vcid(*check)
     assert first.returncode == 0, first.stdout + first.stderr
     assert json.loads(first.stdout)["verdict"] == "valid"
@@ -173,3 +177,26 @@ def test_cli_challenge_then_check_then_replay(
     assert bad.returncode == 2
     assert bad.stderr.startswith("vcid: --ttl")
     assert "Traceback" not in bad.stderr
+
+
+def test_cli_refuses_an_impostor(tmp_path: Path, family: Family) -> None:
+    """A stranger presenting a family's genuine credentials: exit 1, HOLDER_NOT_BOUND."""
+    store = str(tmp_path / "post.db")
+    results = {}
+    for name, holder in (("mother", family.mother), ("stranger", family.stranger)):
+        at = ("--now", "2026-07-01T08:00:00Z")  # within the family's consent
+        issued = _vcid("border", "challenge", "--store", store, "--domain", POST, *at)
+        request = json.loads(issued.stdout)
+        vp = present(
+            [family.birth, family.guardianship, family.consent],
+            key=holder,
+            challenge=request["challenge"],
+            domain=POST,
+        )
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(vp))
+        results[name] = _vcid("border", "check", "--store", store, "--domain", POST, *at, str(path))
+    assert results["mother"].returncode == 0, results["mother"].stdout
+    assert "binding.relationship" in results["mother"].stdout
+    assert results["stranger"].returncode == 1
+    assert "HOLDER_NOT_BOUND" in results["stranger"].stdout

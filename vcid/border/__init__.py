@@ -2,11 +2,14 @@
 
 :class:`ChallengeStore` issues a fresh challenge for each crossing and
 accepts it once (remembered in SQLite across restarts);
-:func:`verify_response` verifies a holder's presentation against it.
+:func:`verify_response` verifies a holder's presentation against it, and
+:func:`bind` checks that the adult presenting is someone the child's
+credentials name (a parent, a guardian, a consent's companion).
 """
 
 from __future__ import annotations
 
+from vcid.border.binding import bind, check_binding
 from vcid.border.challenges import (
     DEFAULT_CHALLENGE_TTL,
     MAX_CHALLENGE_TTL,
@@ -21,6 +24,8 @@ __all__ = [
     "REQUEST_CHECK",
     "ChallengeStore",
     "PresentationRequest",
+    "bind",
+    "check_binding",
     "presented_challenge",
     "verify_response",
 ]

@@ -3,8 +3,10 @@
 ``challenge`` issues a single-use challenge for the post's domain and
 prints the presentation request (JSON) to hand to the holder; ``check``
 verifies the holder's presentation against it, accepting the challenge
-once: the same presentation submitted again is a replay (exit 1), even
-after a restart. The challenges live in an SQLite file (``--store``,
+once (the same presentation submitted again is a replay, exit 1, even
+after a restart), and checks that the adult presenting is bound to the
+child's credentials (a parent, guardian or named companion; see
+:mod:`vcid.border.binding`). The challenges live in an SQLite file (``--store``,
 owner-only), of which only digests are kept.
 """
 
@@ -14,7 +16,7 @@ import argparse
 from datetime import timedelta
 from typing import TextIO
 
-from vcid.border import DEFAULT_CHALLENGE_TTL, ChallengeStore, verify_response
+from vcid.border import DEFAULT_CHALLENGE_TTL, ChallengeStore, bind, verify_response
 from vcid.cli._common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
@@ -58,6 +60,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             verifier=verifier,
             now=datetime_option(args.now, "--now"),
         )
+    if not args.no_binding:
+        report = bind(presentation, report)
     if args.json:
         print_json(report.to_json(), out)
     else:
@@ -84,6 +88,11 @@ def register(commands: Subcommands) -> None:
     check = actions.add_parser("check", help="verify a presentation, accepting its challenge once")
     check.add_argument("--store", required=True, help="the challenge store (SQLite file)")
     check.add_argument("--domain", required=True, help="this post's domain")
+    check.add_argument(
+        "--no-binding",
+        action="store_true",
+        help="skip the child-crossing binding checks (for presentations of other credentials)",
+    )
     add_verifier_options(check)
     check.add_argument("file", help="the presentation (- for stdin)")
     check.set_defaults(handler=_check)
