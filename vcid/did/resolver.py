@@ -42,6 +42,7 @@ from vcid.did.resolution import (
 )
 from vcid.did.syntax import DIDURL, parse_did, parse_did_url
 from vcid.did.web import DIDWebMethod, HTTPSFetcher
+from vcid.did.webvh import DIDWebvhMethod
 from vcid.errors import DIDResolutionError, DIDSyntaxError, UsageError, VcidError
 from vcid.model.datetimes import parse_datetime_stamp
 
@@ -221,16 +222,26 @@ def _without_versions(url: DIDURL) -> str:
     return text
 
 
-def default_resolver(*, web_fetcher: HTTPSFetcher | None = None) -> ResolverRegistry:
-    """A registry for did:key and did:jwk, plus did:web when given a fetcher.
+def default_resolver(
+    *,
+    web_fetcher: HTTPSFetcher | None = None,
+    webvh_fetcher: HTTPSFetcher | None = None,
+) -> ResolverRegistry:
+    """A registry for did:key and did:jwk, plus did:web and did:webvh when given fetchers.
 
     :param web_fetcher: the HTTPS fetcher did:web uses (for example
         :func:`vcid.did.web.did_web_fetcher`); without it did:web resolves to
         ``methodNotSupported``.
+    :param webvh_fetcher: the fetcher did:webvh reads logs with (for example
+        :func:`vcid.did.webvh.did_webvh_fetcher`, or a
+        :class:`~vcid.did.webvh.StaticFetcher` offline); without it
+        did:webvh resolves to ``methodNotSupported``.
     """
     methods: list[DIDMethod] = [DIDKeyMethod(), DIDJwkMethod()]
     if web_fetcher is not None:
         methods.append(DIDWebMethod(web_fetcher))
+    if webvh_fetcher is not None:
+        methods.append(DIDWebvhMethod(webvh_fetcher))
     return ResolverRegistry(methods)
 
 
