@@ -172,6 +172,40 @@ class ResolverRegistry:
             vm_url = _without_versions(url)
         return document.verification_method(vm_url, relationship=relationship)
 
+    def resolve_verification_method_as_of(
+        self, vm_url: str, *, relationship: str, as_of: datetime
+    ) -> VerificationMethod:
+        """Dereference a verification method as its DID document stood at ``as_of``.
+
+        This is how a proof is checked against history: ``as_of`` is the
+        proof's ``created`` time. Unlike an explicit ``version_time``, it is
+        passed only to drivers that keep a version history (their
+        ``has_history`` is true, as did:webvh's is); did:key, did:jwk and
+        did:web resolve their one document as usual. A DID URL's own
+        ``versionId`` / ``versionTime`` parameters take precedence.
+
+        :raises DIDResolutionError: as :meth:`resolve_verification_method`;
+            ``notFound`` if the DID did not exist at ``as_of``.
+        :raises PurposeMismatch: as :meth:`resolve_verification_method`.
+        :raises ControllerMismatch: as :meth:`resolve_verification_method`.
+        :raises UsageError: for a naive ``as_of``.
+        """
+        if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
+            raise UsageError("as_of must be a timezone-aware datetime")
+        try:
+            url = parse_did_url(vm_url)
+        except DIDSyntaxError:
+            raise DIDResolutionError(
+                "verification method is not a DID URL", error=INVALID_DID_URL
+            ) from None
+        driver = self._methods.get(url.did.method)
+        explicit = any(name in url.params for name in VERSION_PARAMETERS)
+        if explicit or not getattr(driver, "has_history", False):
+            return self.resolve_verification_method(vm_url, relationship=relationship)
+        return self.resolve_verification_method(
+            vm_url, relationship=relationship, version_time=as_of
+        )
+
 
 def _check_options(version_id: object, version_time: object) -> str:
     """Why the resolution options are invalid, or "" if they are valid."""

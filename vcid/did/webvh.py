@@ -189,6 +189,8 @@ class DIDWebvhMethod:
     """
 
     name: Final = "webvh"
+    #: Proofs are checked against the document as of their ``created`` time.
+    has_history: Final = True
 
     def __init__(
         self,
