@@ -10,7 +10,7 @@ name); everything else, TLS included, is vcid's own HTTPS client.
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler
@@ -26,9 +26,10 @@ from vcid.did.webvh import did_webvh_fetcher
 from vcid.issuer import issue
 from vcid.keyfile import KeyFile
 from vcid.keys import PrivateKey
-from vcid.report import Verdict
+from vcid.ledger import SQLiteLog, credential_commitment, receipt_for
+from vcid.report import Verdict, VerificationReport
 from vcid.transport import HTTPSClient
-from vcid.verifier import CredentialVerifier, VerificationEnvironment
+from vcid.verifier import CredentialVerifier, ReceiptPolicy, VerificationEnvironment
 
 NOW = T0 + timedelta(days=120)
 HOST = "registrar.example"
@@ -174,3 +175,88 @@ def test_tampered_log_makes_the_issuer_unresolvable(site: Site, history: History
     verifier = CredentialVerifier(environment=_environment(site))
     credential = _credential(history.signer(3), T0 + timedelta(days=100))
     assert verifier.verify_credential(credential, now=NOW).verdict is not Verdict.VALID
+
+
+# --- back-dating with a retired key: receipts (ReceiptPolicy(retired_keys=True)) ---
+
+
+@dataclass
+class LoggedHistory:
+    history: History
+    log: SQLiteLog
+    log_key: PrivateKey
+
+
+@pytest.fixture
+def logged(site: Site, tmp_path: Path) -> LoggedHistory:
+    """As ``history``, with a log key (#key-2) kept in every version to sign checkpoints."""
+    log_key = key()
+    registrar = Registrar(domain=f"{HOST}%3A{site.port}")
+    keys = [key() for _ in range(4)]
+    registrar.create(keys[0], log_key, at=T0)
+    for i in range(1, 4):
+        registrar.rotate(keys[i], log_key, at=T0 + timedelta(days=30 * i))
+    site.routes["/.well-known/did.jsonl"] = registrar.jsonl().encode()
+    log = SQLiteLog(tmp_path / "log.db", origin="registrar.example/births")
+    return LoggedHistory(History(registrar.did, keys, registrar), log, log_key)
+
+
+def _logged_receipt(
+    logged: LoggedHistory, credential: dict[str, Any], at: datetime
+) -> Mapping[str, object]:
+    commitment = credential_commitment(credential)
+    logged.log.append_credential(commitment, issued_at=at)
+    logged.log.checkpoint(logged.log_key, now=at + timedelta(hours=1))
+    return receipt_for(logged.log, commitment).to_json()
+
+
+def _strict(site: Site) -> CredentialVerifier:
+    return CredentialVerifier(
+        environment=_environment(site), receipts=ReceiptPolicy(retired_keys=True)
+    )
+
+
+def _outcome(report: VerificationReport, name: str) -> str:
+    return next(c.outcome.value for c in report.checks if c.name == name)
+
+
+def test_a_retired_key_credential_logged_in_time_verifies(
+    site: Site, logged: LoggedHistory
+) -> None:
+    """Signed and logged while key A was current: valid after A's rotation, with its receipt."""
+    created = T0 + timedelta(days=1)
+    credential = _credential(logged.history.signer(0), created)
+    receipt = _logged_receipt(logged, credential, created)
+    report = _strict(site).verify_credential(credential, now=NOW, receipt=receipt)
+    assert report.verdict is Verdict.VALID, report.to_text()
+    assert _outcome(report, "ledger.retired_key") == "passed"
+
+
+def test_a_retired_key_credential_without_a_receipt_fails(
+    site: Site, logged: LoggedHistory
+) -> None:
+    """Where the policy asks, a proof by a since-rotated key needs a receipt."""
+    credential = _credential(logged.history.signer(0), T0 + timedelta(days=1))
+    report = _strict(site).verify_credential(credential, now=NOW)
+    assert report.verdict is Verdict.INVALID
+    assert _outcome(report, "ledger.retired_key") == "failed"
+    lenient = CredentialVerifier(environment=_environment(site))
+    assert lenient.verify_credential(credential, now=NOW).verdict is Verdict.VALID
+
+
+def test_back_dating_with_a_retired_key_fails(site: Site, logged: LoggedHistory) -> None:
+    """Key A, stolen, signs today claiming a date when A was current: its receipt is too late."""
+    credential = _credential(logged.history.signer(0), T0 + timedelta(days=2))
+    receipt = _logged_receipt(logged, credential, NOW - timedelta(days=1))
+    report = _strict(site).verify_credential(credential, now=NOW, receipt=receipt)
+    assert report.verdict is Verdict.INVALID
+    failed = {c.name for c in report.checks if c.outcome.value == "failed"}
+    assert failed == {"ledger.retired_key"}, report.to_text()
+
+
+def test_the_current_key_needs_no_receipt(site: Site, logged: LoggedHistory) -> None:
+    """A proof by a key still in the document passes ledger.retired_key without a receipt."""
+    credential = _credential(logged.history.signer(3), T0 + timedelta(days=100))
+    report = _strict(site).verify_credential(credential, now=NOW)
+    assert report.verdict is Verdict.VALID, report.to_text()
+    assert _outcome(report, "ledger.retired_key") == "passed"

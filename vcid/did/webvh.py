@@ -304,6 +304,11 @@ def _select(
         "updated": latest.version_time_text,
         **latest.parameters.to_metadata(),
     }
+    if chosen is not latest:
+        # DID Core §7.1.3: the version after this one, for a walk through history.
+        following = log.versions[chosen.version_number]
+        metadata["nextVersionId"] = following.version_id
+        metadata["nextUpdate"] = following.version_time_text
     if chosen.parameters.deactivated:
         return ResolutionResult(
             None,
