@@ -209,11 +209,15 @@ class DIDWebvhMethod:
             cache_size if cache_ttl > 0 else 0, ttl=cache_ttl or None, clock=clock
         )
         self._verified: LRUCache[str, tuple[LogVersion, ...]] = LRUCache(cache_size)
+        # By content: a versionId is the hash of its entry, so its document never changes.
+        self._documents: LRUCache[tuple[str, str], DIDDocument] = LRUCache(cache_size * 4)
+        self._urls: LRUCache[str, str] = LRUCache(cache_size)
 
     def clear_cache(self) -> None:
         """Forget fetched logs and verified prefixes."""
         self._logs.clear()
         self._verified.clear()
+        self._documents.clear()
 
     def verified_log(self, did: DID) -> VerifiedLog:
         """Fetch and verify the DID's log (from the cache when fresh).
@@ -222,7 +226,10 @@ class DIDWebvhMethod:
         :raises FetchError: when the log cannot be fetched.
         :raises DIDLogError: when not even its first entry verifies.
         """
-        url = webvh_log_url(did)
+        url = self._urls.get(str(did))
+        if url is None:
+            url = webvh_log_url(did)
+            self._urls.put(str(did), url)
         cached = self._logs.get(url)
         if cached is not None:
             return cached
@@ -267,12 +274,25 @@ class DIDWebvhMethod:
             log = self.verified_log(did)
         except VcidError as exc:
             return ResolutionResult.failure(error_code_for(exc), str(exc))
-        return _select(log, str(did), version_id, version_time)
+        selected = _select(log, str(did), version_id, version_time)
+        if isinstance(selected, ResolutionResult):
+            return selected
+        chosen, metadata = selected
+        key = (str(did), chosen.version_id)
+        document = self._documents.get(key)
+        if document is None:
+            try:
+                document = DIDDocument.from_json(chosen.document, did=str(did))
+            except VcidError as exc:
+                return ResolutionResult.failure(error_code_for(exc), str(exc))
+            self._documents.put(key, document)
+        return ResolutionResult.success(document, document_metadata=metadata)
 
 
 def _select(
     log: VerifiedLog, did: str, version_id: str | None, version_time: datetime | None
-) -> ResolutionResult:
+) -> ResolutionResult | tuple[LogVersion, JsonObject]:
+    """The version asked for and its metadata, or the failure to return."""
     if log.scid != scid_of_did(did):
         return ResolutionResult.failure(INVALID_DID, "the log is for another SCID")
     if not any(v.document.get("id") == did for v in log.versions):
@@ -315,11 +335,7 @@ def _select(
             metadata,
             {"error": NOT_FOUND, "errorMessage": "the DID is deactivated"},
         )
-    try:
-        document = DIDDocument.from_json(chosen.document, did=did)
-    except VcidError as exc:
-        return ResolutionResult.failure(error_code_for(exc), str(exc))
-    return ResolutionResult.success(document, document_metadata=metadata)
+    return chosen, metadata
 
 
 __all__ = [
