@@ -191,3 +191,36 @@ def test_usage_errors_are_one_line(
     assert code == 2
     assert err.count("\n") == 1
     assert err.startswith("vcid: ")
+
+
+def test_witnessed_did(
+    tmp_path: Path, keys: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A DID with two witnesses resolves only once both have approved its latest entry."""
+    witnesses = []
+    for name in ("w1", "w2"):
+        path = str(tmp_path / f"{name}.json")
+        code, out, _ = run(capsys, "key", "generate", "--plaintext", "--out", path)
+        assert code == 0
+        witnesses.append((path, out.strip().split("#", 1)[0]))
+    log = tmp_path / "did.jsonl"
+    code, out, err = run(
+        capsys,
+        "did", "create", "--domain", "registrar.example",
+        "--update-key", keys["update"], "--out", str(log), "--time", _time(0),
+        "--witness", witnesses[0][1], "--witness", witnesses[1][1], "--witness-threshold", "2",
+    )  # fmt: skip
+    assert code == 0, err
+    did = _json_lines(out)[0]["id"]
+    code, _, err = run(capsys, "did", "resolve", did, "--log", str(log))
+    assert code == 1
+    assert "witness-approval-missing" in err
+    for path, _ in witnesses:
+        code, _, err = run(capsys, "did", "witness", "--log", str(log), "--key", path)
+        assert code == 0, err
+    code, out, err = run(capsys, "did", "resolve", did, "--log", str(log))
+    assert code == 0, err
+    assert json.loads(out)["didDocumentMetadata"]["witness"]["threshold"] == "2"
+    code, _, err = run(capsys, "did", "witness", "--log", str(log), "--key", keys["next1"])
+    assert code == 2
+    assert "is not a witness" in err

@@ -1,4 +1,4 @@
-"""DID commands: ``vcid did resolve|create|update|deactivate``.
+"""DID commands: ``vcid did resolve|create|update|witness|deactivate``.
 
 ``create``, ``update`` and ``deactivate`` write the ``did.jsonl`` a
 registrar publishes for its did:webvh DID (did:webvh 1.0). Update keys are
@@ -7,7 +7,9 @@ prompt); ``--next-key`` commits to the keys of the next update
 (pre-rotation); ``--assertion-key-out`` writes a new signing key bound to
 the DID's next ``#key-N``, for ``vcid issue``. Each new entry's commitment
 can go on the registrar's transparency log (``--ledger``), and the parallel
-did:web document can be written beside the log (``--did-web``).
+did:web document can be written beside the log (``--did-web``). ``witness``
+adds a witness's approval of the latest entry to ``did-witness.json``
+(publish it before the log).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from vcid.did.webvh_log import (
     next_key_hash,
     update_entry,
     verify_log,
+    witness_proof,
 )
 from vcid.errors import DIDSyntaxError, UsageError, VcidError
 from vcid.keyfile import KeyFile, write_key_file
@@ -352,6 +355,48 @@ def _deactivate(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _witness(args: argparse.Namespace, out: TextIO) -> int:
+    log = Path(args.log)
+    moment = _now(args.time, "--time")
+    verified = verify_log(_read_bytes(log, "log"), now=moment, check_witnesses=False)
+    if verified.error is not None:
+        raise verified.error
+    latest = verified.latest
+    signer = _update_key(args.key, "--key")
+    ident = f"did:key:{_multikey(signer)}"
+    if latest.witness is None or ident not in latest.witness.witnesses:
+        raise UsageError(f"--key: {ident} is not a witness of the latest entry")
+    path = Path(args.witness_file) if args.witness_file else _witness_path(log)
+    items: list[dict[str, object]] = []
+    if path.exists():
+        loaded = json.loads(_read_bytes(path, "witness file"))
+        if not isinstance(loaded, list):
+            raise UsageError(f"{path} is not a did-witness.json list")
+        items = [i for i in loaded if isinstance(i, dict)]
+    # Keep one proof per witness: its newest approval covers every earlier entry.
+    for item in items:
+        proofs = item.get("proof")
+        if isinstance(proofs, list):
+            item["proof"] = [
+                p
+                for p in proofs
+                if not (
+                    isinstance(p, dict)
+                    and str(p.get("verificationMethod", "")).startswith(ident + "#")
+                )
+            ]
+    items = [i for i in items if i.get("proof")]
+    proof = witness_proof(latest, signer, created=moment)
+    entry = next((i for i in items if i.get("versionId") == latest.version_id), None)
+    if entry is None:
+        items.append({"versionId": latest.version_id, "proof": [proof]})
+    else:
+        entry["proof"] = [*entry["proof"], proof]  # type: ignore[misc]
+    _write_text(path, json.dumps(items, indent=2) + "\n")
+    print_json({"versionId": latest.version_id, "witness": ident}, out)
+    return EXIT_OK
+
+
 def _resolver(args: argparse.Namespace) -> ResolverRegistry:
     if args.log is None:
         return default_resolver(web_fetcher=did_web_fetcher(), webvh_fetcher=did_webvh_fetcher())
@@ -490,6 +535,17 @@ def register(commands: Subcommands) -> None:
     _key_outputs(update)
     _outputs(update)
     update.set_defaults(handler=_update)
+
+    witness = did_commands.add_parser(
+        "witness", help="approve the latest entry of a did.jsonl as one of its witnesses"
+    )
+    witness.add_argument("--log", required=True, help="the did.jsonl (verified first)")
+    witness.add_argument("--key", required=True, help="the witness's Ed25519 key file")
+    witness.add_argument(
+        "--witness-file", help="the did-witness.json to update (default: beside --log)"
+    )
+    witness.add_argument("--time", help="the proof's created time (default: now)")
+    witness.set_defaults(handler=_witness)
 
     deactivate = did_commands.add_parser("deactivate", help="deactivate a did:webvh DID")
     deactivate.add_argument("--log", required=True, help="the did.jsonl")
