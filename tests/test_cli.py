@@ -372,12 +372,12 @@ def test_internal_error_is_one_line_without_details(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A bug gives exit 70 and one line that does not repeat the exception's message."""
-    import vcid.cli.core  # noqa: PLC0415
+    import vcid.cli.did  # noqa: PLC0415
 
     def broken(args: object, out: object) -> int:
         raise RuntimeError("Amara Okafor 2019-04-12")
 
-    monkeypatch.setattr(vcid.cli.core, "_did_resolve", broken)
+    monkeypatch.setattr(vcid.cli.did, "_did_resolve", broken)
     monkeypatch.delenv("VCID_DEBUG", raising=False)
     from vcid.cli import main  # noqa: PLC0415
 

@@ -50,7 +50,8 @@ from vcid.errors import (
 )
 from vcid.jsonld import bundled_context_bytes
 from vcid.ledger import SignedCheckpoint, check_receipt
-from vcid.ledger.receipt import AnchorReader
+from vcid.ledger.history import check_retired_keys
+from vcid.ledger.receipt import AnchorReader, Receipt
 from vcid.model import (
     Credential,
     check_related_digests,
@@ -104,12 +105,17 @@ class ReceiptPolicy:
         (from the log, or a synced cache); needed to prove growth.
     :param anchor_reader: reads on-chain anchors (online or a synced cache);
         without one, ``ledger.anchor`` is skipped.
+    :param retired_keys: a proof made with a key the issuer has since
+        rotated out of its DID (did:webvh history) passes
+        ``ledger.retired_key`` only with a receipt whose checkpoint predates
+        the rotation: the defence against back-dating with a retired key.
     """
 
     required: bool = False
     trusted_checkpoints: tuple[SignedCheckpoint, ...] = ()
     consistency: Callable[[int, int], Sequence[bytes]] | None = None
     anchor_reader: AnchorReader | None = None
+    retired_keys: bool = False
 
 
 class CredentialVerifier:
@@ -309,12 +315,15 @@ class CredentialVerifier:
         now: datetime,
     ) -> tuple[Check, ...]:
         policy = self._receipts
+        retired: tuple[Check, ...] = ()
+        if policy.retired_keys:
+            retired = (self._retired_key_check(credential, receipt, now),)
         if receipt is None:
             if policy.required:
                 missing = InvalidProof("a transparency-log receipt is required but none was given")
-                return (Check.from_error("ledger.receipt", missing),)
-            return ()
-        return check_receipt(
+                return (Check.from_error("ledger.receipt", missing), *retired)
+            return retired
+        return *check_receipt(
             credential,
             receipt,
             environment=self._env,
@@ -323,7 +332,21 @@ class CredentialVerifier:
             consistency=policy.consistency,
             anchor_reader=policy.anchor_reader,
             now=now,
-        )
+        ), *retired
+
+    def _retired_key_check(
+        self,
+        credential: Mapping[str, JsonValue],
+        receipt: Mapping[str, object] | None,
+        now: datetime,
+    ) -> Check:
+        parsed: Receipt | None = None
+        if receipt is not None:
+            try:
+                parsed = Receipt.from_json(receipt)
+            except VcidError:
+                parsed = None  # ledger.receipt reports why
+        return check_retired_keys(credential, parsed, resolver=self._env.resolver)
 
     def _status_checks(self, view: Credential, now: datetime) -> tuple[Check, ...]:
         if not view.status_entries:

@@ -56,7 +56,7 @@ def test_any_bytes_parse_to_the_same_bytes_or_raise_a_format_error(data: bytes) 
         b"\x02\x01" + COMMITMENT + b"\x00" * 8,  # unknown version
         b"\x00\x01" + COMMITMENT + b"\x00" * 8,
         b"\x01\x00" + COMMITMENT + b"\x00" * 8,  # unknown type
-        b"\x01\x05" + COMMITMENT + b"\x00" * 8,
+        b"\x01\x06" + COMMITMENT + b"\x00" * 8,  # 5 is DID_LOG_ENTRY
         b"\x01\xff" + COMMITMENT + b"\x00" * 8,
     ],
 )

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from vcid.cli._common import CONTEXT_HELP, jsonld_processor
-from vcid.did import default_resolver, did_web_fetcher
+from vcid.did import default_resolver, did_web_fetcher, did_webvh_fetcher
 from vcid.errors import UsageError
 from vcid.status import BitstringStatusChecker, FolderFetcher, status_list_fetcher
 from vcid.verifier import CredentialVerifier, VerificationEnvironment
@@ -48,7 +48,7 @@ def status_checker(args: argparse.Namespace) -> BitstringStatusChecker | None:
 def environment(args: argparse.Namespace) -> VerificationEnvironment:
     """The one environment every check of this run uses (credentials, lists, receipts)."""
     return VerificationEnvironment(
-        resolver=default_resolver(web_fetcher=did_web_fetcher()),
+        resolver=default_resolver(web_fetcher=did_web_fetcher(), webvh_fetcher=did_webvh_fetcher()),
         jsonld=jsonld_processor(args.context),
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -20,7 +19,6 @@ from vcid.cli._common import (
 )
 from vcid.cli._keys import obtain_passphrase, read_key_option
 from vcid.cli._verifying import add_verifier_options, build_verifier
-from vcid.did import default_resolver, did_web_fetcher
 from vcid.errors import UsageError
 from vcid.issuer import issue, present
 from vcid.keyfile import KeyFile, write_key_file
@@ -37,22 +35,6 @@ def _key_generate(args: argparse.Namespace, out: TextIO) -> int:
     key_file = KeyFile.generate(KeyType(args.type))
     write_key_file(key_file, args.out, passphrase=passphrase, allow_plaintext=args.plaintext)
     out.write(f"{key_file.verification_method}\n")
-    return EXIT_OK
-
-
-def _did_resolve(args: argparse.Namespace, out: TextIO) -> int:
-    result = default_resolver(web_fetcher=did_web_fetcher()).resolve(args.did)
-    if result.did_document is None:
-        sys.stderr.write(f"vcid: cannot resolve DID: {result.error}\n")
-        return EXIT_NOT_VERIFIED
-    print_json(
-        {
-            "didDocument": result.did_document.to_json(),
-            "didDocumentMetadata": result.document_metadata,
-            "didResolutionMetadata": result.resolution_metadata,
-        },
-        out,
-    )
     return EXIT_OK
 
 
@@ -109,7 +91,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def register(commands: Subcommands) -> None:
-    """Add the core commands: key, did, issue, present, verify."""
+    """Add the core commands: key, issue, present, verify (``did`` is in :mod:`vcid.cli.did`)."""
 
     key = commands.add_parser("key", help="signing keys")
     key_commands = key.add_subparsers(dest="key_command", required=True)
@@ -125,12 +107,6 @@ def register(commands: Subcommands) -> None:
         "VCID_KEY_PASSPHRASE or a prompt)",
     )
     generate.set_defaults(handler=_key_generate)
-
-    did = commands.add_parser("did", help="DIDs")
-    did_commands = did.add_subparsers(dest="did_command", required=True)
-    resolve = did_commands.add_parser("resolve", help="resolve a DID")
-    resolve.add_argument("did")
-    resolve.set_defaults(handler=_did_resolve)
 
     suites = sorted(SUPPORTED_SUITES)
 

@@ -45,6 +45,7 @@ _TYPES: Final = {
     "status-list": EntryType.STATUS_LIST,
     "did-document": EntryType.DID_DOCUMENT,
     "key-event": EntryType.KEY_EVENT,
+    "did-log-entry": EntryType.DID_LOG_ENTRY,
 }
 _HEX32: Final = re.compile(r"[0-9a-f]{64}")
 _MAX_ETH_KEY_BYTES: Final = 4096

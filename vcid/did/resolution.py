@@ -114,7 +114,9 @@ class DIDMethod(Protocol):
     the same names (DID Resolution §"DID Resolution Options"), already
     checked by the registry (a non-empty string; an aware datetime). A
     method without a version history answers a historic query with
-    :func:`no_history`.
+    :func:`no_history`; one with a history may set a ``has_history = True``
+    attribute, and then a proof's ``created`` time is passed to it as
+    ``version_time`` (see ``ResolverRegistry.resolve_verification_method_as_of``).
     """
 
     @property

@@ -42,6 +42,7 @@ from vcid.did.resolution import (
 )
 from vcid.did.syntax import DIDURL, parse_did, parse_did_url
 from vcid.did.web import DIDWebMethod, HTTPSFetcher
+from vcid.did.webvh import DIDWebvhMethod
 from vcid.errors import DIDResolutionError, DIDSyntaxError, UsageError, VcidError
 from vcid.model.datetimes import parse_datetime_stamp
 
@@ -171,6 +172,40 @@ class ResolverRegistry:
             vm_url = _without_versions(url)
         return document.verification_method(vm_url, relationship=relationship)
 
+    def resolve_verification_method_as_of(
+        self, vm_url: str, *, relationship: str, as_of: datetime
+    ) -> VerificationMethod:
+        """Dereference a verification method as its DID document stood at ``as_of``.
+
+        This is how a proof is checked against history: ``as_of`` is the
+        proof's ``created`` time. Unlike an explicit ``version_time``, it is
+        passed only to drivers that keep a version history (their
+        ``has_history`` is true, as did:webvh's is); did:key, did:jwk and
+        did:web resolve their one document as usual. A DID URL's own
+        ``versionId`` / ``versionTime`` parameters take precedence.
+
+        :raises DIDResolutionError: as :meth:`resolve_verification_method`;
+            ``notFound`` if the DID did not exist at ``as_of``.
+        :raises PurposeMismatch: as :meth:`resolve_verification_method`.
+        :raises ControllerMismatch: as :meth:`resolve_verification_method`.
+        :raises UsageError: for a naive ``as_of``.
+        """
+        if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
+            raise UsageError("as_of must be a timezone-aware datetime")
+        try:
+            url = parse_did_url(vm_url)
+        except DIDSyntaxError:
+            raise DIDResolutionError(
+                "verification method is not a DID URL", error=INVALID_DID_URL
+            ) from None
+        driver = self._methods.get(url.did.method)
+        explicit = any(name in url.params for name in VERSION_PARAMETERS)
+        if explicit or not getattr(driver, "has_history", False):
+            return self.resolve_verification_method(vm_url, relationship=relationship)
+        return self.resolve_verification_method(
+            vm_url, relationship=relationship, version_time=as_of
+        )
+
 
 def _check_options(version_id: object, version_time: object) -> str:
     """Why the resolution options are invalid, or "" if they are valid."""
@@ -221,16 +256,26 @@ def _without_versions(url: DIDURL) -> str:
     return text
 
 
-def default_resolver(*, web_fetcher: HTTPSFetcher | None = None) -> ResolverRegistry:
-    """A registry for did:key and did:jwk, plus did:web when given a fetcher.
+def default_resolver(
+    *,
+    web_fetcher: HTTPSFetcher | None = None,
+    webvh_fetcher: HTTPSFetcher | None = None,
+) -> ResolverRegistry:
+    """A registry for did:key and did:jwk, plus did:web and did:webvh when given fetchers.
 
     :param web_fetcher: the HTTPS fetcher did:web uses (for example
         :func:`vcid.did.web.did_web_fetcher`); without it did:web resolves to
         ``methodNotSupported``.
+    :param webvh_fetcher: the fetcher did:webvh reads logs with (for example
+        :func:`vcid.did.webvh.did_webvh_fetcher`, or a
+        :class:`~vcid.did.webvh.StaticFetcher` offline); without it
+        did:webvh resolves to ``methodNotSupported``.
     """
     methods: list[DIDMethod] = [DIDKeyMethod(), DIDJwkMethod()]
     if web_fetcher is not None:
         methods.append(DIDWebMethod(web_fetcher))
+    if webvh_fetcher is not None:
+        methods.append(DIDWebvhMethod(webvh_fetcher))
     return ResolverRegistry(methods)
 
 

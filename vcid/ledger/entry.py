@@ -31,6 +31,7 @@ __all__ = [
     "EntryType",
     "LogEntry",
     "credential_commitment",
+    "did_log_commitment",
 ]
 
 ENTRY_VERSION: Final = 1
@@ -45,6 +46,9 @@ class EntryType(enum.IntEnum):
     STATUS_LIST = 2
     DID_DOCUMENT = 3
     KEY_EVENT = 4
+    #: One did:webvh log entry: ``SHA-256`` of its published line (see
+    #: :func:`did_log_commitment`), so a rewritten DID history is detected.
+    DID_LOG_ENTRY = 5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,3 +141,19 @@ def credential_commitment(signed_credential: Mapping[str, JsonValue]) -> bytes:
     if "proof" not in signed_credential:
         raise UsageError("a commitment is made to a signed credential (it has no proof)")
     return hashlib.sha256(canonicalize(signed_credential)).digest()
+
+
+def did_log_commitment(line: str | bytes) -> bytes:
+    """``SHA-256`` of one published did:webvh log line (without its newline).
+
+    The commitment logged for a DID version (:attr:`EntryType.DID_LOG_ENTRY`).
+    The line is signed and public, and holds no personal data; a verifier
+    holding a checkpoint can prove that each line of a ``did.jsonl`` was
+    logged, so a history rewritten later (even with the update keys) shows.
+
+    :raises UsageError: for a line with a newline in it.
+    """
+    data = line.encode("utf-8") if isinstance(line, str) else bytes(line)
+    if b"\n" in data:
+        raise UsageError("a did:webvh log line has no newline")
+    return hashlib.sha256(data).digest()

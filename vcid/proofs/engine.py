@@ -361,6 +361,7 @@ class _Proof:
     proof_purpose: str
     signature: bytes
     expires: datetime | None
+    created: datetime | None
     challenge: JsonValue
     domain: JsonValue
     previous_proof: tuple[str, ...]
@@ -639,10 +640,7 @@ class _ProofVerification:
     ) -> bool:
         def resolve() -> str:
             try:
-                method = self.ctx.resolver.resolve_verification_method(
-                    proof.verification_method,
-                    relationship=self.ctx.purpose.relationship,
-                )
+                method = _resolve_method(self.ctx.resolver, proof, self.ctx.purpose.relationship)
             except PurposeMismatch as error:
                 # Reported by the purpose check: the method exists but is not
                 # authorized for this relationship, so it is not used.
@@ -790,8 +788,7 @@ def _parse_proof(raw: JsonValue) -> _Proof:
     for name in ("domain", "previousProof"):
         if name in raw and not _is_text_or_list(raw[name]):
             raise InvalidProof(f"the proof's {name} is not a string or list of strings")
-    if "created" in raw:
-        parse_datetime(raw["created"], field_name="created")
+    created = parse_datetime(raw["created"], field_name="created") if "created" in raw else None
     expires = parse_datetime(raw["expires"], field_name="expires") if "expires" in raw else None
     if "@context" in raw and not isinstance(raw["@context"], str | list | dict):
         raise InvalidProof("the proof's @context is not a context")
@@ -810,6 +807,7 @@ def _parse_proof(raw: JsonValue) -> _Proof:
         proof_purpose=str(raw["proofPurpose"]),
         signature=signature,
         expires=expires,
+        created=created,
         challenge=raw.get("challenge"),
         domain=raw.get("domain"),
         previous_proof=tuple(str(p) for p in previous_ids if isinstance(p, str)),
@@ -817,6 +815,24 @@ def _parse_proof(raw: JsonValue) -> _Proof:
         has_context="@context" in raw,
         options={k: v for k, v in raw.items() if k != "proofValue"},
     )
+
+
+def _resolve_method(
+    resolver: VerificationMethodResolver, proof: _Proof, relationship: str
+) -> VerificationMethod:
+    """The proof's verification method, as of its ``created`` time where the
+    resolver keeps history (``resolve_verification_method_as_of``), so that a
+    key rotated out after signing still verifies and one removed before the
+    claimed creation does not."""
+    as_of = getattr(resolver, "resolve_verification_method_as_of", None)
+    if proof.created is None or as_of is None:
+        return resolver.resolve_verification_method(
+            proof.verification_method, relationship=relationship
+        )
+    method: VerificationMethod = as_of(
+        proof.verification_method, relationship=relationship, as_of=proof.created
+    )
+    return method
 
 
 def _decode_proof_value(value: JsonValue) -> bytes:
