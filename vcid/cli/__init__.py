@@ -23,7 +23,7 @@ from vcid.errors import VcidError
 EXIT_INTERNAL = 70
 
 #: The modules whose ``register(commands)`` adds a command group, in order.
-COMMAND_GROUPS = ("core", "registrar", "ledger", "status")
+COMMAND_GROUPS = ("core", "registrar", "ledger", "status", "trust")
 
 
 def _group_modules() -> list[ModuleType]:

@@ -19,6 +19,7 @@ from vcid.cli._common import (
     read_json,
 )
 from vcid.cli._keys import obtain_passphrase, read_key_option
+from vcid.cli.trust import ANCHOR_HELP, TRUST_HELP, trust_registry
 from vcid.did import default_resolver, did_web_fetcher
 from vcid.errors import UsageError
 from vcid.issuer import issue, present
@@ -104,11 +105,15 @@ def _status_checker(args: argparse.Namespace) -> BitstringStatusChecker | None:
     return None
 
 
-def _environment(args: argparse.Namespace) -> VerificationEnvironment:
-    """The one environment every check of this run uses (credentials, lists, receipts)."""
+def _environment(
+    args: argparse.Namespace, status_checker: BitstringStatusChecker | None
+) -> VerificationEnvironment:
+    """The one environment every check of this run uses (credentials, lists,
+    receipts, trust lists); accreditation status uses the same status lists."""
     return VerificationEnvironment(
         resolver=default_resolver(web_fetcher=did_web_fetcher()),
         jsonld=jsonld_processor(args.context),
+        trust=trust_registry(args.trust, args.trust_anchor, status_checker=status_checker),
     )
 
 
@@ -116,9 +121,10 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     document = read_json(args.file)
     if args.challenge is not None and args.no_challenge:
         raise UsageError("give --challenge or --no-challenge, not both")
+    status_checker = _status_checker(args)
     verifier = CredentialVerifier(
-        environment=_environment(args),
-        status_checker=_status_checker(args),
+        environment=_environment(args, status_checker),
+        status_checker=status_checker,
     )
     report = verifier.verify(
         document,
@@ -200,6 +206,8 @@ def register(commands: Subcommands) -> None:
     verify_cmd.add_argument(
         "--status-online", action="store_true", help="fetch status lists over HTTPS"
     )
+    verify_cmd.add_argument("--trust", action="append", default=[], help=TRUST_HELP)
+    verify_cmd.add_argument("--trust-anchor", action="append", default=[], help=ANCHOR_HELP)
     verify_cmd.add_argument("file", help="the credential or presentation (- for stdin)")
     verify_cmd.set_defaults(handler=_verify)
 
