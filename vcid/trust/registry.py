@@ -22,6 +22,7 @@ another country is told ``OUTSIDE_JURISDICTION`` rather than "untrusted".
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -135,6 +136,9 @@ class TrustListRegistry:
             tuple[TrustQuery, int, tuple[bool, ...]],
             tuple[VerificationEnvironment, TrustAnswer],
         ] = LRUCache(cache_size)
+        self._plain_environments: LRUCache[
+            int, tuple[VerificationEnvironment, VerificationEnvironment]
+        ] = LRUCache(16)
 
     @classmethod
     def from_files(
@@ -273,6 +277,18 @@ class TrustListRegistry:
                 break
         self._verified.put(trust_list.digest, (environment, problem))
         return problem
+
+    def _plain(self, environment: VerificationEnvironment) -> VerificationEnvironment:
+        """``environment`` without a trust registry (one kept per environment,
+        so the status checker's cache, keyed by environment, keeps working)."""
+        if environment.trust is None:
+            return environment
+        held = self._plain_environments.get(id(environment))
+        if held is not None and held[0] is environment:
+            return held[1]
+        plain = dataclasses.replace(environment, trust=None)
+        self._plain_environments.put(id(environment), (environment, plain))
+        return plain
 
     # --- chains ---------------------------------------------------------------------
 
@@ -455,7 +471,9 @@ class TrustListRegistry:
                 "credentialStatus": dict(accreditation.status),
             }
         )
-        checks = self._status.check_status(view, now=now, environment=environment)
+        # Without the registry: an accreditation's status list must be the
+        # authority's own (no party may vouch for it, so no query loops).
+        checks = self._status.check_status(view, now=now, environment=self._plain(environment))
         for check in checks:
             if check.outcome is Outcome.FAILED and check.code in (Revoked.code, Suspended.code):
                 return (
