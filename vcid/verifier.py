@@ -368,7 +368,7 @@ class CredentialVerifier:
             error = answer.error()
             if error is not None:
                 return Check.from_error("trust", error)
-            chains.append(f"{credential_type} by {answer.describe_chain()}")
+            chains.append(f"{credential_type} by {answer.describe_chain() or answer.detail}")
         return Check.passed("trust", "accredited: " + "; ".join(chains))
 
     def _validity(self, view: Credential, now: datetime) -> Check:
