@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+import ssl
+import subprocess
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.test_cli import vcid
+from tests.services import self_signed
+from tests.test_cli import ENV, vcid
+from vcid.accreditation import TrustQuery
+from vcid.environment import VerificationEnvironment
+from vcid.transport import HTTPSClient
+from vcid.trust.trqp import TRQPRegistry
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLE = ROOT / "docs" / "examples" / "birth-credential.json"
@@ -157,3 +166,33 @@ def test_usage_errors_are_one_line_and_exit_2(kit: dict[str, Path | str]) -> Non
     assert bad.returncode == 2
     assert bad.stderr.startswith("vcid: ")
     assert "Traceback" not in bad.stderr
+
+
+def test_trust_serve_answers_trqp_over_https(kit: dict[str, Path | str]) -> None:
+    """`vcid trust serve` on 127.0.0.1 with TLS: the registrar is authorised over TRQP."""
+    workdir = kit["workdir"]
+    assert isinstance(workdir, Path)
+    cert_file, key_file = self_signed(workdir)
+    command = [
+        sys.executable, "-m", "vcid.cli", "trust", "serve", *_trust_args(kit),
+        "--port", "0", "--cert", str(cert_file), "--key", str(key_file),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=ENV)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("TRQP v2 at https://127.0.0.1:"), line
+        base = line.split(" at ", 1)[1].strip().rstrip("/")
+        client = HTTPSClient(ssl.create_default_context(cafile=str(cert_file)), timeout=10.0)
+        remote = TRQPRegistry(base, authority_id=str(kit["root"]), client=client)
+        query = TrustQuery(
+            entity=str(kit["registrar"]),
+            credential_type="BirthCredential",
+            jurisdiction="ZA",
+            time=datetime(2026, 2, 1, tzinfo=UTC),
+        )
+        answer = remote.query(query, now=datetime.now(UTC), environment=VerificationEnvironment())
+        assert answer.authorised, answer.detail
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

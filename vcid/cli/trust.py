@@ -5,14 +5,17 @@ one entry (dropping any proof: sign again); ``sign`` signs it with the
 authority's key file; ``check`` verifies lists against the trust anchors
 (each list's proof, validity and authority) and ``query`` asks whether a DID
 may issue a credential type, as ``vcid verify --trust`` does. Lists are
-files: a border kit carries them, no network is needed.
+files (a border kit carries them, no network is needed) or https URLs.
+``vcid trust serve`` answers TRQP v2 queries from lists on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import ssl
 import tempfile
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
 
@@ -32,10 +35,11 @@ from vcid.cli._common import (
 from vcid.cli._keys import read_key_option
 from vcid.did import default_resolver, did_web_fetcher
 from vcid.environment import VerificationEnvironment, system_clock
-from vcid.errors import UsageError
+from vcid.errors import FetchError, TrustListError, UsageError
 from vcid.model import format_datetime
 from vcid.proofs import SUPPORTED_SUITES
 from vcid.status import BitstringStatusChecker, FolderFetcher
+from vcid.transport import HTTPSClient
 from vcid.trust import (
     Accreditation,
     TrustListRegistry,
@@ -44,9 +48,11 @@ from vcid.trust import (
     with_accreditation,
     without_accreditation,
 )
+from vcid.trust.lists import MAX_LIST_BYTES, load_trust_list
 from vcid.trust.registry import AccreditationStatusChecker
+from vcid.trust.trqp import TRQPService, trqp_handler
 
-TRUST_HELP = "a signed trust list file (repeatable)"
+TRUST_HELP = "a signed trust list: a file, or an https URL (repeatable)"
 ANCHOR_HELP = "the DID of a trust anchor whose lists need no accreditation (repeatable)"
 
 
@@ -66,7 +72,21 @@ def trust_registry(
         raise UsageError("--trust-anchor needs at least one --trust FILE")
     if not anchors:
         raise UsageError("--trust needs --trust-anchor DID (the root authority this post trusts)")
-    return TrustListRegistry.from_files(files, anchors=anchors, status_checker=status_checker)
+    lists = []
+    for source in files:
+        if source.startswith("https://"):
+            try:
+                with HTTPSClient(max_bytes=MAX_LIST_BYTES) as client:
+                    data = client.fetch(source)
+            except FetchError as exc:
+                raise UsageError(f"cannot fetch trust list {source}: {exc}") from None
+            try:
+                lists.append(load_trust_list(data))
+            except TrustListError as exc:
+                raise TrustListError(f"{source}: {exc}") from None
+        else:
+            lists.extend(TrustListRegistry.from_files([source], anchors=anchors).lists)
+    return TrustListRegistry(lists, anchors=anchors, status_checker=status_checker)
 
 
 def _write(path: str, document: JsonObject) -> None:
@@ -195,6 +215,42 @@ def _query(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if answer.authorised else EXIT_NOT_VERIFIED
 
 
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    if (args.cert is None) != (args.key is None):
+        raise UsageError("--cert and --key go together")
+    if not 0 <= args.port <= 65535:
+        raise UsageError("--port must be from 0 to 65535")
+    registry = trust_registry(args.trust, args.trust_anchor, status_checker=_status(args))
+    assert registry is not None
+    service = TRQPService(
+        registry, environment=_environment(args), authority_id=args.trust_anchor[0]
+    )
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", args.port), trqp_handler(service))
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror}") from None
+    scheme = "http"
+    if args.cert is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        try:
+            context.load_cert_chain(args.cert, args.key)
+        except (OSError, ssl.SSLError):
+            server.server_close()
+            raise UsageError("cannot read the TLS certificate or key") from None
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    out.write(f"TRQP v2 at {scheme}://127.0.0.1:{server.server_address[1]}/\n")
+    out.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
 def _status(args: argparse.Namespace) -> BitstringStatusChecker | None:
     if args.status_dir is None:
         return None
@@ -206,7 +262,7 @@ def _status(args: argparse.Namespace) -> BitstringStatusChecker | None:
 
 
 def register(commands: Subcommands) -> None:
-    """Add ``vcid trust list create|add|remove|sign|check|query``."""
+    """Add ``vcid trust list create|add|remove|sign|check|query`` and ``vcid trust serve``."""
     trust = commands.add_parser("trust", help="trust lists: who may issue what")
     trust_commands = trust.add_subparsers(dest="trust_command", required=True)
     lists = trust_commands.add_parser("list", help="build, sign, check and query trust lists")
@@ -281,6 +337,24 @@ def register(commands: Subcommands) -> None:
     query.add_argument("--status-dir", help="accreditation status lists in this folder")
     query.add_argument("--status-base-url", help="the URL the folder's lists stand for")
     query.set_defaults(handler=_query)
+
+    serve = trust_commands.add_parser(
+        "serve", help="answer TRQP v2 /authorization and /recognition from trust lists"
+    )
+    serve.add_argument("--trust", action="append", required=True, help=TRUST_HELP)
+    serve.add_argument(
+        "--trust-anchor",
+        action="append",
+        required=True,
+        help=ANCHOR_HELP + "; the first is the authority_id served",
+    )
+    serve.add_argument("--port", type=int, default=8444, help="the port (0: any free port)")
+    serve.add_argument("--cert", help="TLS certificate chain (PEM); without it, plain HTTP")
+    serve.add_argument("--key", help="TLS private key (PEM)")
+    serve.add_argument("--context", action="append", default=[], help=CONTEXT_HELP)
+    serve.add_argument("--status-dir", help="accreditation status lists in this folder")
+    serve.add_argument("--status-base-url", help="the URL the folder's lists stand for")
+    serve.set_defaults(handler=_serve)
 
 
 __all__ = ["ANCHOR_HELP", "TRUST_HELP", "register", "trust_registry"]
