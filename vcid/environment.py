@@ -52,7 +52,8 @@ class TrustRegistry(Protocol):
     """Answers whether a DID may issue a credential type (issue 10).
 
     Implementations: :class:`vcid.trust.TrustListRegistry` (signed trust
-    lists, offline). Whatever it must verify (list signatures, accreditation
+    lists, offline) and :class:`vcid.trust.trqp.TRQPRegistry` (a ToIP TRQP
+    v2 server, online). Whatever it must verify (list signatures, accreditation
     status) it verifies in ``environment``, the verifier's own. It must not
     raise for bad lists or unknown entities: it answers with a reason.
     """
