@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from vcid._json import JsonValue
+from vcid.accreditation import TrustAnswer, TrustQuery
 from vcid.did import default_resolver
 from vcid.did.document import DIDDocument, VerificationMethod
 from vcid.errors import UsageError
@@ -47,6 +48,21 @@ class Resolver(Protocol):
     def resolve_document(self, did: str) -> DIDDocument: ...
 
 
+class TrustRegistry(Protocol):
+    """Answers whether a DID may issue a credential type (issue 10).
+
+    Implementations: :class:`vcid.trust.TrustListRegistry` (signed trust
+    lists, offline) and :class:`vcid.trust.trqp.TRQPRegistry` (a ToIP TRQP
+    v2 server, online). Whatever it must verify (list signatures, accreditation
+    status) it verifies in ``environment``, the verifier's own. It must not
+    raise for bad lists or unknown entities: it answers with a reason.
+    """
+
+    def query(
+        self, query: TrustQuery, *, now: datetime, environment: VerificationEnvironment
+    ) -> TrustAnswer: ...
+
+
 def _default_resolver() -> Resolver:
     return default_resolver()
 
@@ -64,6 +80,9 @@ class VerificationEnvironment:
     :param max_clock_skew: the tolerance on validity periods, proof expiry,
         status list validity and log checkpoint times.
     :param clock: gives the verification time when a call passes no ``now``.
+    :param trust: the trust registry that says which issuers may issue
+        which credential types; without one, the ``trust`` check is skipped
+        (a valid signature then proves who signed, not that they may).
     :raises UsageError: for an unknown suite, a negative skew or a bad type.
     """
 
@@ -72,6 +91,7 @@ class VerificationEnvironment:
     allowed_suites: Collection[str] | None = None
     max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW
     clock: Clock = system_clock
+    trust: TrustRegistry | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.jsonld, JsonLdProcessor):
@@ -83,6 +103,8 @@ class VerificationEnvironment:
             raise UsageError("max_clock_skew must be a non-negative timedelta")
         if not callable(self.clock):
             raise UsageError("clock must be a callable returning an aware datetime")
+        if self.trust is not None and not callable(getattr(self.trust, "query", None)):
+            raise UsageError("trust must be a TrustRegistry (with a query method)")
         suites = self.allowed_suites
         if suites is not None:
             if isinstance(suites, str) or not isinstance(suites, Collection):
@@ -95,7 +117,8 @@ class VerificationEnvironment:
         suites = "all" if self.allowed_suites is None else sorted(self.allowed_suites)
         return (
             f"VerificationEnvironment(resolver={type(self.resolver).__name__}, "
-            f"allowed_suites={suites}, max_clock_skew={self.max_clock_skew})"
+            f"allowed_suites={suites}, max_clock_skew={self.max_clock_skew}, "
+            f"trust={type(self.trust).__name__ if self.trust is not None else None})"
         )
 
     def moment(self, now: datetime | None = None) -> datetime:
@@ -146,6 +169,7 @@ __all__ = [
     "DEFAULT_CLOCK_SKEW",
     "Clock",
     "Resolver",
+    "TrustRegistry",
     "VerificationEnvironment",
     "default_environment",
     "system_clock",

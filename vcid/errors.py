@@ -381,6 +381,57 @@ class LeafMismatch(InvalidError):
     code = "LEAF_MISMATCH"
 
 
+class UntrustedIssuer(InvalidError):
+    """The issuer is not in the verifier's trust registry (no accreditation at all)."""
+
+    code = "UNTRUSTED_ISSUER"
+
+
+class TypeNotAccredited(UntrustedIssuer):
+    """The issuer is accredited, but not for this credential type."""
+
+    code = "TYPE_NOT_ACCREDITED"
+
+
+class OutsideJurisdiction(UntrustedIssuer):
+    """The issuer is accredited for this type, but not for the credential's jurisdiction."""
+
+    code = "OUTSIDE_JURISDICTION"
+
+
+class AccreditationNotYetValid(UntrustedIssuer):
+    """The issuer's accreditation starts after the credential's issuance time."""
+
+    code = "ACCREDITATION_NOT_YET_VALID"
+
+
+class AccreditationExpired(UntrustedIssuer):
+    """The issuer's accreditation ended before the credential's issuance time."""
+
+    code = "ACCREDITATION_EXPIRED"
+
+
+class AccreditationRevoked(UntrustedIssuer):
+    """The issuer's accreditation has been revoked (its status list says so)."""
+
+    code = "ACCREDITATION_REVOKED"
+
+
+class TrustChainBroken(UntrustedIssuer):
+    """No sound chain leads from a trust anchor to the issuer's accreditation:
+    a list that does not verify or has expired, a list by a party not
+    accredited to publish one, or a link whose scope widens its parent's."""
+
+    code = "TRUST_CHAIN_BROKEN"
+
+
+class TrustListError(MalformedInputError):
+    """A trust list credential is malformed (vcid ``TrustListCredential``)."""
+
+    code = "TRUST_LIST_INVALID"
+    reported = False  # loading raises it; a report says TRUST_CHAIN_BROKEN
+
+
 class CredentialDataError(DataModelError):
     """A credential builder was given bad data (a future birth date, an unknown
     country code). ``field`` is the credential's property path, ``rule`` the
@@ -493,6 +544,13 @@ class StatusUnchecked(IndeterminateError):
     """A credential has a status entry but no status checker was configured."""
 
     code = "STATUS_UNCHECKED"
+
+
+class AccreditationUnchecked(IndeterminateError):
+    """An accreditation has a status entry that could not be checked (no
+    status checker, or the list could not be had)."""
+
+    code = "ACCREDITATION_UNCHECKED"
 
 
 class StatusListUnavailable(IndeterminateError):

@@ -158,6 +158,21 @@ class HTTPSClient:
             url = location
         raise FetchError("too many redirects")
 
+    def post_json(self, url: str, body: bytes) -> bytes:
+        """POST ``body`` (``application/json``) to ``url``; the body of a 200 answer.
+
+        Redirects are never followed for a POST. Limits, URL rules and
+        failures are those of :meth:`fetch`.
+
+        :raises FetchError: as :meth:`fetch` does.
+        """
+        self._check_url(url)
+        give_up = time.monotonic() + self._deadline
+        answer = self._get(url, give_up, method="POST", content=body)
+        if not isinstance(answer, bytes):  # pragma: no cover - redirects off for POST
+            raise FetchError("a redirect in answer to a POST refused")
+        return answer
+
     def close(self) -> None:
         """Close the open connections."""
         self._client.close()
@@ -191,12 +206,15 @@ class HTTPSClient:
             return
         raise FetchError("refused: only https URLs are fetched")
 
-    def _get(self, url: str, give_up: float) -> bytes | str:
+    def _get(
+        self, url: str, give_up: float, *, method: str = "GET", content: bytes | None = None
+    ) -> bytes | str:
         """The body, or the next URL to try after a followed redirect."""
+        headers = None if content is None else {"Content-Type": "application/json"}
         try:
-            with self._client.stream("GET", url) as response:
+            with self._client.stream(method, url, content=content, headers=headers) as response:
                 status = response.status_code
-                if status in _REDIRECTS and self._max_redirects:
+                if status in _REDIRECTS and self._max_redirects and method == "GET":
                     return self._redirect_target(url, response)
                 if status != 200:
                     raise FetchError(f"the server answered HTTP {status}", status=status)

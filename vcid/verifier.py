@@ -7,7 +7,8 @@ failed and why. Misuse (a naive ``now``, a non-object document) raises
 
 Check order, per credential: data model, schema, proofs (suite, key,
 signature, purpose, controller; one ``assertionMethod`` proof by the
-issuer), JSON-LD contexts, validity period, related resources, status,
+issuer), JSON-LD contexts, trust (the environment's trust registry
+accredits the issuer; skipped without one), validity period, related resources, status,
 log receipt. A presentation's own proof (challenge, domain, holder) is
 checked before the credentials it carries, and a presentation verified
 without the challenge the verifier issued is not valid unless the caller
@@ -20,12 +21,14 @@ and receipt checks receive too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from vcid._json import JsonValue
+from vcid.accreditation import TrustQuery
 from vcid.canon.jcs import canonicalize as jcs_canonicalize
 from vcid.environment import (
     DEFAULT_CLOCK_SKEW,
@@ -45,6 +48,7 @@ from vcid.errors import (
     StatusUnchecked,
     UndefinedTermError,
     UnsupportedError,
+    UntrustedIssuer,
     UsageError,
     VcidError,
 )
@@ -55,6 +59,7 @@ from vcid.ledger.receipt import AnchorReader, Receipt
 from vcid.model import (
     Credential,
     check_related_digests,
+    parse_datetime,
     validate_credential,
     validate_presentation,
 )
@@ -71,6 +76,8 @@ from vcid.schema import validate_credential_schemas
 
 #: Codes that mean a JSON-LD context problem found while canonicalizing.
 _CONTEXT_CODES = frozenset({UndefinedTermError.code, JSONLDError.code, DocumentLoadError.code})
+#: An ISO 3166-2 subdivision code.
+_SUBDIVISION = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}")
 #: The most credentials one presentation may carry.
 MAX_PRESENTED_CREDENTIALS = 64
 
@@ -301,6 +308,7 @@ class CredentialVerifier:
         checks.extend(proof_checks)
         checks.append(_context_check("context", proof_checks, credential, self._env))
         if view is not None:
+            checks.append(self._trust(view, now))
             checks.append(self._validity(view, now))
             checks.append(_related_resources(view, linked or {}))
             checks.extend(self._status_checks(view, now))
@@ -357,6 +365,34 @@ class CredentialVerifier:
             )
             return (Check.from_error("status", error),)
         return self._status.check_status(view, now=now, environment=self._env)
+
+    def _trust(self, view: Credential, now: datetime) -> Check:
+        """``trust``: the environment's trust registry accredits the issuer for
+        each of the credential's types (but ``VerifiableCredential``) in its
+        jurisdiction at its issuance time (:func:`issuance_time`)."""
+        registry = self._env.trust
+        if registry is None:
+            return Check.skipped("trust", "no trust registry is configured")
+        types = [t for t in view.types if t != "VerifiableCredential"] or list(view.types)
+        time = issuance_time(view, now)
+        jurisdiction = credential_jurisdiction(view)
+        chains = []
+        for credential_type in types:
+            try:
+                query = TrustQuery(
+                    entity=view.issuer_id,
+                    credential_type=credential_type,
+                    jurisdiction=jurisdiction,
+                    time=time,
+                )
+            except UsageError as exc:
+                return Check.from_error("trust", UntrustedIssuer(f"cannot ask: {exc}"))
+            answer = registry.query(query, now=now, environment=self._env)
+            error = answer.error()
+            if error is not None:
+                return Check.from_error("trust", error)
+            chains.append(f"{credential_type} by {answer.describe_chain() or answer.detail}")
+        return Check.passed("trust", "accredited: " + "; ".join(chains))
 
     def _validity(self, view: Credential, now: datetime) -> Check:
         skew = self._env.max_clock_skew
@@ -430,6 +466,55 @@ def _signing_methods(
         if isinstance(method, str):
             methods.append(method)
     return tuple(methods)
+
+
+def issuance_time(view: Credential, now: datetime) -> datetime:
+    """The time ``t`` a trust registry is asked about: when the credential was
+    issued. Its ``validFrom``; else the ``created`` of its issuer's first
+    proof that states one; else ``now`` (nothing says otherwise)."""
+    if view.valid_from is not None:
+        return view.valid_from
+    raw = view.raw.get("proof")
+    proofs = [raw] if isinstance(raw, Mapping) else raw if isinstance(raw, (list, tuple)) else []
+    for proof in proofs:
+        if not isinstance(proof, Mapping):
+            continue
+        method = proof.get("verificationMethod")
+        created = proof.get("created")
+        if (
+            isinstance(method, str)
+            and method.split("#", 1)[0] == view.issuer_id
+            and isinstance(created, str)
+        ):
+            try:
+                return parse_datetime(created)
+            except VcidError:
+                continue
+    return now
+
+
+def credential_jurisdiction(view: Credential) -> str | None:
+    """The jurisdiction a credential speaks for, or None where it states none.
+
+    A ``BirthCredential``: the ``addressCountry`` of its subject's
+    ``birthPlace`` (a birth is registered where it happened), or its
+    ``addressRegion`` where that is an ISO 3166-2 code of that country
+    (``ZA-WC``). Other types
+    state none yet, so any jurisdiction the issuer is accredited for will do.
+    """
+    if "BirthCredential" not in view.types:
+        return None
+    subject = view.raw.get("credentialSubject")
+    place = subject.get("birthPlace") if isinstance(subject, Mapping) else None
+    if not isinstance(place, Mapping):
+        return None
+    country = place.get("addressCountry")
+    region = place.get("addressRegion")
+    if not isinstance(country, str):
+        return None
+    if isinstance(region, str) and _SUBDIVISION.fullmatch(region) and region.startswith(country):
+        return region  # an ISO 3166-2 code (ZA-WC): the registrar's province
+    return country
 
 
 def _raw_issuer(document: Mapping[str, JsonValue]) -> str | None:
@@ -602,5 +687,7 @@ __all__ = [
     "Resolver",
     "StatusChecker",
     "VerificationEnvironment",
+    "credential_jurisdiction",
+    "issuance_time",
     "verify",
 ]

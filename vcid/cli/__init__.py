@@ -23,7 +23,7 @@ from vcid.errors import VcidError
 EXIT_INTERNAL = 70
 
 #: The modules whose ``register(commands)`` adds a command group, in order.
-COMMAND_GROUPS = ("core", "did", "registrar", "ledger", "status", "border")
+COMMAND_GROUPS = ("core", "did", "registrar", "ledger", "status", "trust", "border")
 
 
 def _group_modules() -> list[ModuleType]:

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from vcid.cli._common import CONTEXT_HELP, jsonld_processor
+from vcid.cli.trust import ANCHOR_HELP, TRUST_HELP, trust_registry
 from vcid.did import default_resolver, did_web_fetcher, did_webvh_fetcher
 from vcid.errors import UsageError
 from vcid.status import BitstringStatusChecker, FolderFetcher, status_list_fetcher
@@ -18,7 +19,7 @@ from vcid.verifier import CredentialVerifier, VerificationEnvironment
 
 
 def add_verifier_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--now``, ``--context``, ``--json`` and the status options."""
+    """Add ``--now``, ``--context``, ``--json``, the status and the trust options."""
     parser.add_argument("--now", help="verify as of this time (default: now)")
     parser.add_argument("--context", action="append", default=[], help=CONTEXT_HELP)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -29,6 +30,8 @@ def add_verifier_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--status-online", action="store_true", help="fetch status lists over HTTPS"
     )
+    parser.add_argument("--trust", action="append", default=[], help=TRUST_HELP)
+    parser.add_argument("--trust-anchor", action="append", default=[], help=ANCHOR_HELP)
 
 
 def status_checker(args: argparse.Namespace) -> BitstringStatusChecker | None:
@@ -45,17 +48,22 @@ def status_checker(args: argparse.Namespace) -> BitstringStatusChecker | None:
     return None
 
 
-def environment(args: argparse.Namespace) -> VerificationEnvironment:
-    """The one environment every check of this run uses (credentials, lists, receipts)."""
+def environment(
+    args: argparse.Namespace, status: BitstringStatusChecker | None = None
+) -> VerificationEnvironment:
+    """The one environment every check of this run uses (credentials, lists,
+    receipts, trust lists); accreditation status uses the same status lists."""
     return VerificationEnvironment(
         resolver=default_resolver(web_fetcher=did_web_fetcher(), webvh_fetcher=did_webvh_fetcher()),
         jsonld=jsonld_processor(args.context),
+        trust=trust_registry(args.trust, args.trust_anchor, status_checker=status),
     )
 
 
 def build_verifier(args: argparse.Namespace) -> CredentialVerifier:
     """The verifier for this run, from the options of :func:`add_verifier_options`."""
-    return CredentialVerifier(environment=environment(args), status_checker=status_checker(args))
+    status = status_checker(args)
+    return CredentialVerifier(environment=environment(args, status), status_checker=status)
 
 
 __all__ = ["add_verifier_options", "build_verifier", "environment", "status_checker"]

@@ -5,7 +5,8 @@ protocol. For each ``BitstringStatusListEntry`` of a credential it gets the
 status list credential (from its cache, or through a fetcher), verifies the
 list's proof (``assertionMethod``, controlled by the list's issuer), checks
 that the list's id is the URL in the entry, that its issuer is the
-credential's issuer, that its ``statusPurpose`` includes the entry's, that
+credential's issuer (or a party the environment's trust registry accredits
+for ``BitstringStatusListCredential``), that its ``statusPurpose`` includes the entry's, that
 it is within ``validFrom``/``validUntil``, and reads the entry's bits.
 
 Each entry gives one check named ``status[i].<purpose>``:
@@ -41,6 +42,7 @@ from datetime import datetime, timedelta
 from typing import Final, Protocol
 
 from vcid import _json
+from vcid.accreditation import STATUS_LIST_TYPE, TrustQuery
 from vcid.cache import LRUCache
 from vcid.environment import VerificationEnvironment, default_environment
 from vcid.errors import (
@@ -369,19 +371,29 @@ class BitstringStatusChecker:
                 lists[entry.list_url] = held
             if isinstance(held, _Result):
                 raise held
-            return self._read(name, entry, held, issuer, now)
+            return self._read(name, entry, held, issuer, now, environment=environment)
         except _Result as result:
             return Check(name, result.outcome, result.code, result.detail)
 
     def _read(
-        self, name: str, entry: StatusEntry, held: _VerifiedList, issuer: str, now: datetime
+        self,
+        name: str,
+        entry: StatusEntry,
+        held: _VerifiedList,
+        issuer: str,
+        now: datetime,
+        *,
+        environment: VerificationEnvironment,
     ) -> Check:
         view = held.view
         skew = held.environment.max_clock_skew
         try:
-            if view.issuer_id != issuer:
+            if view.issuer_id != issuer and not _accredited_for_lists(
+                view, issuer, now, environment
+            ):
                 raise StatusIssuerMismatch(
-                    "the status list was not issued by the credential's issuer"
+                    "the status list was issued neither by the credential's issuer nor "
+                    "by a party the trust registry accredits for status lists"
                 )
             if entry.purpose not in view.purposes:
                 raise StatusPurposeMismatch(
@@ -487,6 +499,22 @@ class BitstringStatusChecker:
             fetched_at=now,
             fresh_for=min(ttl, self._max_ttl),
         )
+
+
+def _accredited_for_lists(
+    view: StatusListView, issuer: str, now: datetime, environment: VerificationEnvironment
+) -> bool:
+    """Whether the environment's trust registry accredits the list's issuer for
+    ``BitstringStatusListCredential`` (a status service acting for ``issuer``)."""
+    if environment.trust is None:
+        return False
+    query = TrustQuery(
+        entity=view.issuer_id,
+        credential_type=STATUS_LIST_TYPE,
+        jurisdiction=None,
+        time=now,
+    )
+    return environment.trust.query(query, now=now, environment=environment).authorised
 
 
 def _check_scheme(entry: StatusEntry, view: StatusListView) -> None:
