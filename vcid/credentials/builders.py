@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Final
+from typing import Final, TypeGuard
 
 from vcid._json import JsonObject, JsonValue
 from vcid.credentials.countries import is_country_code
@@ -812,7 +812,7 @@ def _require(value: object, kind: type, path: str) -> None:
         raise CredentialDataError(path, f"must be a {kind.__name__}")
 
 
-def _conforms(value: object, rule: StringRule) -> bool:
+def _conforms(value: object, rule: StringRule) -> TypeGuard[str]:
     """Whether ``value`` is a string the schema rule accepts."""
     return (
         isinstance(value, str)

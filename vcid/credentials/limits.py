@@ -79,7 +79,8 @@ def _collect(
         patterns.append(
             (re.compile(pattern), description if isinstance(description, str) else "is malformed")
         )
-    for part in schema.get("allOf") or []:
+    parts = schema.get("allOf")
+    for part in parts if isinstance(parts, list) else []:
         if isinstance(part, dict):
             _collect(part, lengths, patterns, depth + 1)
 
