@@ -711,7 +711,10 @@ def issue_batch(
     :param now: the issuance time of a new batch (aware; whole seconds are
         kept). A resumed batch keeps the time its first run recorded.
     :param progress: called with a :class:`BatchProgress` after every chunk.
-    :raises UsageError: for unreadable input, a wrong CSV header, an output
+    :raises UsageError: for an input unusable as a whole (missing, no rows, a
+        wrong CSV header, no JSON object on any line: see
+        :func:`~vcid.registrar.rows.read_registrations`; damaged rows are
+        rejected instead), an output
         that exists outside this batch, a state file of another batch (other
         input, issuer, key, cryptosuite or outputs) or one in use, or bad
         options.
@@ -727,7 +730,8 @@ def issue_batch(
         raise UsageError("the input, output, rejects and state paths must all differ")
 
     digest = _file_digest(source_path)
-    total = _count_rows(source_path)  # also checks the header before anything is written
+    # The same reader as the issuing: it checks the whole file before anything is written.
+    total = _count_rows(source_path)
     if total > MAX_ROWS:  # pragma: no cover - read_registrations stops first
         raise UsageError(f"more than {MAX_ROWS} rows")
     identity = {
