@@ -296,3 +296,53 @@ def _key(row: RegistrationRow) -> tuple[int, int, str, object]:
 
 def _too_long(row: RegistrationRow) -> bool:
     return len(row.values.get("child_family_name") or "") > max_length("name")
+
+
+_damage = st.lists(
+    st.sampled_from(
+        [b"\n", b"\r\n", b'"', b",", b"\xef\xbb\xbf", b"\xff", b"\xc3", b"{", b"}", b"x" * 9000]
+    )
+    | st.binary(max_size=40),
+    max_size=30,
+)
+
+
+@given(damage=_damage, where=st.integers(min_value=0, max_value=3))
+@settings(max_examples=80, deadline=None)
+def test_any_damage_stays_on_its_lines(
+    tmp_path_factory: pytest.TempPathFactory, damage: list[bytes], where: int
+) -> None:
+    """Any bytes among good rows: the good rows on other lines all read, each row's
+    line number is right, and nothing is raised but a whole-file UsageError."""
+    folder = tmp_path_factory.mktemp("damage")
+    good = [registration(i) for i in range(3)]
+    for suffix in (".csv", ".jsonl"):
+        path = folder / f"in{suffix}"
+        write = write_csv if suffix == ".csv" else write_jsonl
+        lines = write(path, good).read_bytes().splitlines(keepends=True)
+        junk = b"".join(damage)
+        at = min(len(lines), where + (suffix == ".csv"))
+        data = b"".join(lines[:at]) + junk + b"\n" + b"".join(lines[at:])
+        path.write_bytes(data)
+        physical = data.split(b"\n")
+        try:
+            rows = list(read_registrations(path))
+        except UsageError:
+            continue
+        for row in rows:
+            assert physical[row.line_number - 1].strip()  # a row is never a blank line
+            if row.error is None and row.registration_number in {
+                g["registration_number"] for g in good
+            }:
+                birth_record(row)
+        read = {r.registration_number for r in rows if r.error is None}
+        untouched = {  # good rows whose line the junk did not join
+            g["registration_number"]
+            for g in good
+            if any(line.startswith(g["registration_number"].encode()) for line in physical)
+            or any(
+                line.startswith(b'{"registration_number": "' + g["registration_number"].encode())
+                for line in physical
+            )
+        }
+        assert untouched <= read
