@@ -14,8 +14,8 @@ are not UTF-8, a byte order mark after the first line, broken CSV quoting
 anyway) or a line that is not a JSON object is a row with an ``error``,
 which the batch rejects before going on. Only what makes the file as a
 whole unusable stops it (:class:`~vcid.errors.UsageError`, naming the file
-and the line): a bad CSV header, no JSON object on any line, no rows at
-all, more than :data:`MAX_ROWS`.
+and the line): an empty file, a bad CSV header, no JSON object on any
+line, more than :data:`MAX_ROWS` rows.
 
 Row numbers: in a CSV file the first line after the header is row 1 (blank
 lines are skipped and not counted); in a JSON Lines file the row number is
@@ -297,8 +297,8 @@ def read_registrations(path: str | Path) -> Iterator[RegistrationRow]:
 
     :raises UsageError: if the file is missing, a folder or not readable,
         its suffix is neither, its CSV header is wrong (unreadable, an
-        unknown, repeated or missing column), it has no rows, no line of a
-        JSON Lines file is an object of columns, or it has more than
+        unknown, repeated or missing column), it is empty (only blank
+        lines), no line of a JSON Lines file is a JSON object, or it has more than
         :data:`MAX_ROWS` rows; the message names the file and the line.
     """
     path = Path(path)
