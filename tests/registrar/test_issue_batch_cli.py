@@ -75,11 +75,6 @@ def key(key_path: Path) -> KeyFile:
 
 
 @pytest.fixture(scope="module")
-def big_csv(workdir: Path) -> Path:
-    return write_csv(workdir / "registrations.csv", (registration(i) for i in range(BATCH)))
-
-
-@pytest.fixture(scope="module")
 def damaged_csv(workdir: Path) -> DamagedBatch:
     return write_damaged(workdir / "damaged.csv", BATCH)
 
@@ -93,20 +88,6 @@ def jsonl_credentials(path: Path) -> list[JsonObject]:
     data = path.read_bytes()
     assert data.endswith(b"\n"), "the last line is torn"
     return [json.loads(line) for line in data.split(b"\n")[:-1]]
-
-
-def check_all_issued(credentials: list[JsonObject], key: KeyFile) -> None:
-    """Exactly the 10,000 expected ids, once each; a sample of 50 verifies."""
-    ids = [c["id"] for c in credentials]
-    assert len(ids) == BATCH
-    assert len(set(ids)) == BATCH
-    registrar = Registrar(key)
-    expected = {registrar.birth_credential_id(f"BR-2025-{i:06d}") for i in range(BATCH)}
-    assert set(ids) == expected
-    verifier = CredentialVerifier()
-    for credential in random.Random(7).sample(credentials, 50):
-        report = verifier.verify_credential(credential, now=NOW.replace(year=2030))
-        assert report.verified, report.to_text()
 
 
 def check_damaged_batch(
@@ -148,7 +129,8 @@ def test_damaged_file_in_one_command(
     damaged_jsonl: DamagedBatch,
     fmt: str,
 ) -> None:
-    """Damage at the start, middle and end of 10,000 rows: the batch goes on (exit 0)."""
+    """One command over 10,000 rows with damage at the start, middle and end: the batch
+    goes on (exit 0), and stderr has only the rejects note (no bar off a terminal)."""
     batch = damaged_csv if fmt == "csv" else damaged_jsonl
     out = workdir / f"damaged-{fmt}.jsonl"
     started = time.monotonic()
@@ -181,30 +163,6 @@ def test_damaged_file_in_one_command(
         result.stderr,
     )
     print(f"\n{fmt}, damaged, in {elapsed:.1f} s: {result.stdout.strip()}")
-
-
-def test_ten_thousand_in_one_command(
-    workdir: Path, key_path: Path, key: KeyFile, big_csv: Path
-) -> None:
-    """One command issues 10,000 distinct credentials that verify; no bar off a terminal."""
-    out = workdir / "one.jsonl"
-    started = time.monotonic()
-    result = vcid(
-        "registrar",
-        "issue-batch",
-        "--key",
-        str(key_path),
-        "--input",
-        str(big_csv),
-        "--out",
-        str(out),
-    )
-    elapsed = time.monotonic() - started
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"issued {BATCH:,}, rejected 0, already done 0 of {BATCH:,}")
-    assert result.stderr == ""  # stderr is not a terminal: no progress bar
-    check_all_issued(jsonl_credentials(out), key)
-    print(f"\n10,000 credentials in {elapsed:.1f} s: {result.stdout.strip()}")
 
 
 def _children(pid: int) -> list[int]:
