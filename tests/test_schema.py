@@ -298,9 +298,9 @@ CASES: list[tuple[str, str, Mutation, str, str, str]] = [
     (
         "name too long",
         "birth-credential",
-        _set(["credentialSubject", "givenName"], "SECRET-" + "x" * 300),
+        _set(["credentialSubject", "givenName"], "SECRET-" + "x" * 1000),
         "credentialSubject.givenName",
-        "maxLength 200",
+        "maxLength 1000",
         "SECRET-",
     ),
     (

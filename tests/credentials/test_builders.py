@@ -112,6 +112,26 @@ def test_random_ids_differ_and_fixed_ids_are_kept() -> None:
     assert made["id"] == fixed
 
 
+def test_long_compound_names_in_any_script_pass_the_schema() -> None:
+    """Names up to the schema's name limit (1000 characters) build and pass the schema."""
+    from vcid.credentials.limits import MAX_NAME, MAX_TEXT  # noqa: PLC0415
+
+    assert MAX_NAME == 1000
+    assert MAX_TEXT == 200
+    long_names = (
+        "Ngozi" + " Chukwuemeka-Adaeze" * 52,  # Latin, 993 characters
+        "\u0928\u093e\u0930\u093e\u092f\u0923\u0940 " * 125,  # Devanagari with marks
+        "\u0645\u062d\u0645\u062f \u0628\u0646 " * 100,  # Arabic
+    )
+    for long_name in long_names:
+        name = long_name[:MAX_NAME].strip()
+        built = build_birth(child=replace(CHILD, given_name=name, family_name=name))
+        subject = built["credentialSubject"]
+        assert isinstance(subject, dict)
+        assert subject["givenName"] == name
+        assert validate_credential_schemas(built)
+
+
 def test_short_form_names_no_parents() -> None:
     """The short form has no parent property."""
     made = build_birth(form="short", parents=())
@@ -335,9 +355,9 @@ BIRTH_ERRORS: list[tuple[str, dict[str, object], str, str]] = [
     ),
     (
         "name too long",
-        {"child": replace(CHILD, given_name="A" * 201)},
+        {"child": replace(CHILD, given_name="A" * 1001)},
         "credentialSubject.givenName",
-        "longer than 200",
+        "longer than 1000",
     ),
     ("nationality unknown", {"nationality": "ZZ"}, "credentialSubject.nationality", "ISO"),
     ("parents not a tuple", {"parents": "mother"}, "credentialSubject.parent", "tuple"),

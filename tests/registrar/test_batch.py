@@ -100,6 +100,7 @@ def test_rejects_go_aside_and_the_rest_proceed(tmp_path: Path) -> None:
     assert "addressCountry" in str(rejects[4]["reason"])
     assert rejects[6] == {
         "row": 6,
+        "line": 6,
         "registrationNumber": "BR-2025-000006",
         "code": "INVALID_REGISTRATION_ROW",
         "reason": "child_given_name: required",
@@ -111,7 +112,7 @@ def test_rejects_go_aside_and_the_rest_proceed(tmp_path: Path) -> None:
     text = (tmp_path / "out.rejects.jsonl").read_text()
     for personal in ("Secretname", "2027-01-01", rows[1]["child_given_name"], "Okafor", "Rusu"):
         assert personal not in text
-    assert set(rejects[2]) == {"row", "registrationNumber", "code", "reason"}
+    assert set(rejects[2]) == {"row", "line", "registrationNumber", "code", "reason"}
 
 
 def test_workers_give_the_same_bytes(tmp_path: Path, source: Path) -> None:

@@ -1,4 +1,10 @@
-"""`vcid registrar issue-batch`, run for real: 10,000 rows, SIGKILL half-way, rerun."""
+"""`vcid registrar issue-batch`, run for real: 10,000 rows, SIGKILL half-way, rerun.
+
+The 10,000-row files carry every kind of damage (not UTF-8, an over-long
+line, an over-long name, broken quoting, a 10 MB value of line breaks, a
+byte order mark) at the start, the middle and the end: each damaged line
+is rejected with its line number, and every good row is issued once.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import random
 import re
 import select
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -17,7 +24,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.registrar._data import NOW, registration, write_csv, write_jsonl
+from tests.registrar._data import (
+    GIVEN,
+    NOW,
+    SECRET_NAME,
+    DamagedBatch,
+    registration,
+    write_csv,
+    write_damaged,
+    write_jsonl,
+)
 from vcid import KeyFile, read_key_file
 from vcid._json import JsonObject
 from vcid.ledger import SQLiteLog, credential_commitment
@@ -59,8 +75,13 @@ def key(key_path: Path) -> KeyFile:
 
 
 @pytest.fixture(scope="module")
-def big_csv(workdir: Path) -> Path:
-    return write_csv(workdir / "registrations.csv", (registration(i) for i in range(BATCH)))
+def damaged_csv(workdir: Path) -> DamagedBatch:
+    return write_damaged(workdir / "damaged.csv", BATCH)
+
+
+@pytest.fixture(scope="module")
+def damaged_jsonl(workdir: Path) -> DamagedBatch:
+    return write_damaged(workdir / "damaged.jsonl", BATCH)
 
 
 def jsonl_credentials(path: Path) -> list[JsonObject]:
@@ -69,25 +90,49 @@ def jsonl_credentials(path: Path) -> list[JsonObject]:
     return [json.loads(line) for line in data.split(b"\n")[:-1]]
 
 
-def check_all_issued(credentials: list[JsonObject], key: KeyFile) -> None:
-    """Exactly the 10,000 expected ids, once each; a sample of 50 verifies."""
-    ids = [c["id"] for c in credentials]
-    assert len(ids) == BATCH
-    assert len(set(ids)) == BATCH
+def check_damaged_batch(
+    credentials: list[JsonObject],
+    batch: DamagedBatch,
+    rejects_path: Path,
+    key: KeyFile,
+    *messages: str,
+) -> None:
+    """Every good row issued once, each damaged line rejected by number, no child's data."""
+    numbers = [
+        c["credentialSubject"]["birthRegistration"]["registrationNumber"]  # type: ignore[index,call-overload]
+        for c in credentials
+    ]
+    assert len(numbers) == len(batch.good)
+    assert set(numbers) == batch.good
     registrar = Registrar(key)
-    expected = {registrar.birth_credential_id(f"BR-2025-{i:06d}") for i in range(BATCH)}
-    assert set(ids) == expected
+    assert {c["id"] for c in credentials} == {registrar.birth_credential_id(n) for n in batch.good}
+    text = rejects_path.read_text(encoding="utf-8")
+    rejects = [json.loads(line) for line in text.splitlines()]
+    assert {r["line"] for r in rejects} == batch.rejected_lines
+    assert len(rejects) == len(batch.rejected_lines)
+    assert all(set(r) >= {"row", "line", "code", "reason"} for r in rejects)
+    for message in (text, *messages):
+        for personal in (SECRET_NAME, "Secretname", "Zamfir", *GIVEN):
+            assert personal not in message
     verifier = CredentialVerifier()
-    for credential in random.Random(7).sample(credentials, 50):
+    for credential in random.Random(7).sample(credentials, 20):
         report = verifier.verify_credential(credential, now=NOW.replace(year=2030))
         assert report.verified, report.to_text()
 
 
-def test_ten_thousand_in_one_command(
-    workdir: Path, key_path: Path, key: KeyFile, big_csv: Path
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_damaged_file_in_one_command(
+    workdir: Path,
+    key_path: Path,
+    key: KeyFile,
+    damaged_csv: DamagedBatch,
+    damaged_jsonl: DamagedBatch,
+    fmt: str,
 ) -> None:
-    """One command issues 10,000 distinct credentials that verify; no bar off a terminal."""
-    out = workdir / "one.jsonl"
+    """One command over 10,000 rows with damage at the start, middle and end: the batch
+    goes on (exit 0), and stderr has only the rejects note (no bar off a terminal)."""
+    batch = damaged_csv if fmt == "csv" else damaged_jsonl
+    out = workdir / f"damaged-{fmt}.jsonl"
     started = time.monotonic()
     result = vcid(
         "registrar",
@@ -95,16 +140,29 @@ def test_ten_thousand_in_one_command(
         "--key",
         str(key_path),
         "--input",
-        str(big_csv),
+        str(batch.path),
         "--out",
         str(out),
+        "--workers",
+        "2",
+        "--no-ledger",
     )
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"issued {BATCH:,}, rejected 0, already done 0 of {BATCH:,}")
-    assert result.stderr == ""  # stderr is not a terminal: no progress bar
-    check_all_issued(jsonl_credentials(out), key)
-    print(f"\n10,000 credentials in {elapsed:.1f} s: {result.stdout.strip()}")
+    rejected = len(batch.rejected_lines)
+    assert result.stdout.startswith(f"issued {len(batch.good):,}, rejected {rejected:,}, ")
+    assert result.stderr.strip().splitlines() == [
+        f"vcid: {rejected} rows rejected: see {workdir / f'damaged-{fmt}.rejects.jsonl'}"
+    ]
+    check_damaged_batch(
+        jsonl_credentials(out),
+        batch,
+        workdir / f"damaged-{fmt}.rejects.jsonl",
+        key,
+        result.stdout,
+        result.stderr,
+    )
+    print(f"\n{fmt}, damaged, in {elapsed:.1f} s: {result.stdout.strip()}")
 
 
 def _children(pid: int) -> list[int]:
@@ -177,17 +235,24 @@ def _count_files(path: Path) -> int:
 
 @pytest.mark.parametrize("mode", ["jsonl", "folder"])
 def test_sigkill_half_way_then_rerun(
-    workdir: Path, key_path: Path, key: KeyFile, big_csv: Path, mode: str
+    workdir: Path,
+    key_path: Path,
+    key: KeyFile,
+    damaged_csv: DamagedBatch,
+    damaged_jsonl: DamagedBatch,
+    mode: str,
 ) -> None:
-    """Killed half-way (SIGKILL) and run again: exactly 10,000 distinct, complete credentials."""
-    out = workdir / ("killed.jsonl" if mode == "jsonl" else "killed")
+    """Killed half-way (SIGKILL) through a damaged file and run again: every good row
+    issued once, complete; every damaged line rejected once."""
+    batch = damaged_jsonl if mode == "jsonl" else damaged_csv
+    out = workdir / ("killed-lines.jsonl" if mode == "jsonl" else "killed-files")
     args = [
         "registrar",
         "issue-batch",
         "--key",
         str(key_path),
         "--input",
-        str(big_csv),
+        str(batch.path),
         "--out",
         str(out),
     ]
@@ -195,20 +260,29 @@ def test_sigkill_half_way_then_rerun(
         kill_half_way(args, lambda: _count_lines(out))
     else:
         kill_half_way(args, lambda: _count_files(out))
+    # what the killed run left (journal and ledger side files included) is owner-only
+    left = [p for p in workdir.iterdir() if p.name.startswith((out.name, "ledger.db"))]
+    assert any(p.name.endswith("-wal") for p in left), left
+    for path in left:
+        assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600), path
     rerun = vcid(*args)
     assert rerun.returncode == 0, rerun.stderr
-    counts = re.match(r"issued ([\d,]+), rejected 0, already done ([\d,]+) of", rerun.stdout)
+    counts = re.match(
+        r"issued ([\d,]+), rejected ([\d,]+), already done ([\d,]+) of ([\d,]+)", rerun.stdout
+    )
     assert counts is not None, rerun.stdout
-    issued, resumed = (int(n.replace(",", "")) for n in counts.groups())
+    issued, rejected, resumed, total = (int(n.replace(",", "")) for n in counts.groups())
     assert resumed >= BATCH // 2 - 1000
-    assert resumed + issued == BATCH
+    assert resumed + issued + rejected == total
     if mode == "jsonl":
         credentials = jsonl_credentials(out)
     else:
         names = [e.name for e in os.scandir(out)]
         assert all(n.endswith(".json") and not n.startswith(".") for n in names)
         credentials = [json.loads((out / n).read_text()) for n in names]
-    check_all_issued(credentials, key)
+    rejects = out.with_name(f"{out.name.removesuffix('.jsonl')}.rejects.jsonl")
+    assert rejects.stat().st_size > 0
+    check_damaged_batch(credentials, batch, rejects, key, rerun.stdout, rerun.stderr)
 
 
 def test_rejects_and_usage_errors(workdir: Path, key_path: Path) -> None:

@@ -14,14 +14,20 @@ anywhere on Earth (UTC+14), since registrations carry local dates.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Final
+from typing import Final, TypeGuard
 
 from vcid._json import JsonObject, JsonValue
 from vcid.credentials.countries import is_country_code
+from vcid.credentials.limits import (
+    MAX_IDENTIFIER,
+    MAX_NAME,
+    MAX_TEXT,
+    StringRule,
+    string_rule,
+)
 from vcid.credentials.links import digest_link, matches_digest
 from vcid.credentials.types import (
     BIRTH_SCHEMA,
@@ -64,10 +70,6 @@ from vcid.model import (
 )
 from vcid.schema import validate_credential_schemas
 
-#: Free text: at most this many characters (names, places, authorities).
-MAX_TEXT: Final = 200
-#: Registration numbers, references and postal codes.
-MAX_IDENTIFIER: Final = 64
 #: Legal parents on one birth record.
 MAX_PARENTS: Final = 4
 #: Guardians in one arrangement; accompanying adults on one trip.
@@ -80,20 +82,15 @@ DEFAULT_MAJORITY_AGE: Final = 18
 _LATEST_OFFSET: Final = timedelta(hours=14)
 _MAX_YEAR: Final = 9998
 
-# These match the patterns of schemas/vcid-defs-v1.json exactly.
-_FORBIDDEN: Final = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_VISIBLE: Final = re.compile(r"\S")
-_DID: Final = re.compile(
-    r"^did:[a-z0-9]+:(?:(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*:)*"
-    r"(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+$"
-)
-_MAX_DID: Final = 2048
-_URN_UUID: Final = re.compile(
-    r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-)
-_TELEPHONE: Final = re.compile(r"^\+[1-9][0-9]{6,14}$")
-_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+$")
-_MAX_EMAIL: Final = 254
+# Lengths and patterns come from schemas/vcid-defs-v1.json (vcid.credentials.limits).
+_TEXT: Final = string_rule("text")
+_NAME: Final = string_rule("name")
+_IDENTIFIER: Final = string_rule("identifier")
+_PLAIN: Final = string_rule("plainText")
+_DID: Final = string_rule("did")
+_URN_UUID: Final = string_rule("urnUuid")
+_TELEPHONE: Final = string_rule("telephone")
+_EMAIL: Final = string_rule("email")
 
 
 # --- the builders -------------------------------------------------------------
@@ -478,13 +475,13 @@ def _finish(document: JsonObject, schema_id: str) -> JsonObject:
 def _credential_id(value: str | None) -> str:
     if value is None:
         return f"urn:uuid:{uuid.uuid4()}"
-    if not isinstance(value, str) or _URN_UUID.match(value) is None:
+    if not _conforms(value, _URN_UUID):
         raise UsageError("credential_id must be a lower-case urn:uuid")
     return value
 
 
 def _issuer(value: object) -> str:
-    if not isinstance(value, str) or len(value) > _MAX_DID or _DID.match(value) is None:
+    if not _conforms(value, _DID):
         raise UsageError("issuer must be a DID")
     return value
 
@@ -637,10 +634,12 @@ def _person(person: Person, path: str, *, did: bool = False) -> JsonObject:
     built: JsonObject = {}
     if person.did is not None or did:
         built["id"] = _did(person.did, f"{path}.id")
-    built["givenName"] = _text(person.given_name, f"{path}.givenName")
-    built["familyName"] = _text(person.family_name, f"{path}.familyName")
+    built["givenName"] = _text(person.given_name, f"{path}.givenName", rule=_NAME)
+    built["familyName"] = _text(person.family_name, f"{path}.familyName", rule=_NAME)
     if person.additional_name is not None:
-        built["additionalName"] = _text(person.additional_name, f"{path}.additionalName")
+        built["additionalName"] = _text(
+            person.additional_name, f"{path}.additionalName", rule=_NAME
+        )
     return built
 
 
@@ -658,7 +657,7 @@ def _registration(registration: Registration, path: str, *, date_required: bool)
     _require(registration, Registration, path)
     built: JsonObject = {
         "registrationNumber": _text(
-            registration.number, f"{path}.registrationNumber", limit=MAX_IDENTIFIER
+            registration.number, f"{path}.registrationNumber", rule=_IDENTIFIER
         )
     }
     if registration.date is not None:
@@ -735,7 +734,7 @@ def _court_order(order: object, birth: date, latest: date) -> JsonObject:
     if ordered > latest:
         raise CredentialDataError(f"{path}.orderDate", "is in the future")
     return {
-        "reference": _text(order.reference, f"{path}.reference", limit=MAX_IDENTIFIER),
+        "reference": _text(order.reference, f"{path}.reference", rule=_IDENTIFIER),
         "court": _text(order.court, f"{path}.court"),
         "orderDate": ordered.isoformat(),
     }
@@ -782,17 +781,12 @@ def _receiving_person(receiver: object) -> JsonObject:
         built["relationship"] = _text(receiver.relationship, f"{path}.relationship")
     built["address"] = _address(receiver.address, f"{path}.address")
     telephone = receiver.telephone
-    if not isinstance(telephone, str) or _TELEPHONE.match(telephone) is None:
+    if not _conforms(telephone, _TELEPHONE):
         raise CredentialDataError(f"{path}.telephone", "must be E.164 (+ and 7 to 15 digits)")
     built["telephone"] = telephone
     if receiver.email is not None:
         email = receiver.email
-        if (
-            not isinstance(email, str)
-            or len(email) > _MAX_EMAIL
-            or _EMAIL.match(email) is None
-            or _FORBIDDEN.search(email) is not None
-        ):
+        if not _conforms(email, _EMAIL) or not _conforms(email, _PLAIN):
             raise CredentialDataError(f"{path}.email", "is not an e-mail address")
         built["email"] = email
     return built
@@ -802,7 +796,7 @@ def _address(address: PostalAddress, path: str) -> JsonObject:
     _require(address, PostalAddress, path)
     built: JsonObject = {"streetAddress": _text(address.street_address, f"{path}.streetAddress")}
     if address.postal_code is not None:
-        built["postalCode"] = _text(address.postal_code, f"{path}.postalCode", limit=MAX_IDENTIFIER)
+        built["postalCode"] = _text(address.postal_code, f"{path}.postalCode", rule=_IDENTIFIER)
     built["addressLocality"] = _text(address.locality, f"{path}.addressLocality")
     if address.region is not None:
         built["addressRegion"] = _text(address.region, f"{path}.addressRegion")
@@ -818,22 +812,34 @@ def _require(value: object, kind: type, path: str) -> None:
         raise CredentialDataError(path, f"must be a {kind.__name__}")
 
 
-def _text(value: object, path: str, *, limit: int = MAX_TEXT) -> str:
+def _conforms(value: object, rule: StringRule) -> TypeGuard[str]:
+    """Whether ``value`` is a string the schema rule accepts."""
+    return (
+        isinstance(value, str)
+        and len(value) >= rule.min_length
+        and (rule.max_length is None or len(value) <= rule.max_length)
+        and rule.failed(value) is None
+    )
+
+
+def _text(value: object, path: str, *, rule: StringRule = _TEXT) -> str:
+    """A value of one of the schema's text types (``text`` by default)."""
     if not isinstance(value, str):
         raise CredentialDataError(path, "must be text")
-    if _VISIBLE.search(value) is None:
+    if len(value) < rule.min_length:
         raise CredentialDataError(path, "is empty")
-    if len(value) > limit:
-        raise CredentialDataError(path, f"is longer than {limit} characters")
-    if _FORBIDDEN.search(value) is not None:
-        raise CredentialDataError(path, "contains control or bidirectional-override characters")
+    if rule.max_length is not None and len(value) > rule.max_length:
+        raise CredentialDataError(path, f"is longer than {rule.max_length} characters")
+    failed = rule.failed(value)
+    if failed is not None:
+        raise CredentialDataError(path, failed)
     return value
 
 
 def _did(value: object, path: str) -> str:
     if value is None:
         raise CredentialDataError(path, "is required")
-    if not isinstance(value, str) or len(value) > _MAX_DID or _DID.match(value) is None:
+    if not _conforms(value, _DID):
         raise CredentialDataError(path, "must be a DID")
     return value
 
@@ -881,6 +887,7 @@ __all__ = [
     "DEFAULT_MAJORITY_AGE",
     "MAX_COUNTRIES",
     "MAX_IDENTIFIER",
+    "MAX_NAME",
     "MAX_PARENTS",
     "MAX_PERSONS",
     "MAX_TEXT",

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Final, Literal, TypeVar
@@ -200,8 +200,11 @@ class SQLiteLog(StoredLog):
 
     def _connect(self, synchronous: str) -> sqlite3.Connection:
         try:
+            # Owner-only: SQLite gives its -wal, -shm and -journal files this mode.
+            with suppress(FileExistsError):
+                os.close(os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             conn = sqlite3.connect(self._path, isolation_level=None, timeout=self._busy_timeout)
-        except sqlite3.Error as exc:
+        except (OSError, sqlite3.Error) as exc:
             raise LedgerUnavailable(f"cannot open the log database: {exc}") from None
         try:
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]

@@ -5,9 +5,14 @@ issues one credential per row with a :class:`~vcid.registrar.Registrar`,
 into a JSON Lines file (``--out FILE.jsonl``: one credential per line) or a
 folder (one ``<uuid>.json`` file per credential, each written to a
 temporary file and renamed into place; the file system is synced once per
-chunk). Rows that cannot be issued go to a
-rejects file (JSON Lines: ``row``, ``registrationNumber`` when the row has
-one, ``code`` and ``reason``; never the child's data).
+chunk). Rows that cannot be read or issued go to a rejects file (JSON
+Lines: ``row``, ``line``, ``registrationNumber`` when the row has one,
+``code`` and ``reason``; never the child's data), and the batch goes on.
+
+**Files.** Everything a batch creates (outputs, rejects, the journal and
+its SQLite side files, the lock) is created owner-only: files 0600, the
+output folder 0700; credential files are written whole and renamed into
+place.
 
 **Resuming.** A SQLite journal (the *state* file) records, per chunk of
 rows, which rows are done and, for the JSON Lines outputs, how many bytes
@@ -65,7 +70,7 @@ CHUNK_ROWS: Final = 100
 #: The most worker processes.
 MAX_WORKERS: Final = 64
 #: The journal's format version.
-STATE_VERSION: Final = "1"
+STATE_VERSION: Final = "2"
 _TEMP_SUFFIX: Final = ".tmp"
 
 Mode = Literal["jsonl", "folder"]
@@ -201,6 +206,7 @@ class _Journal:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
+            _create_private(path)  # SQLite gives its -wal and -shm files this mode
             self._db = sqlite3.connect(path, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
@@ -215,6 +221,8 @@ class _Journal:
                 " outcome TEXT NOT NULL CHECK (outcome IN ('issued', 'rejected')))"
             )
             self._db.execute("COMMIT")
+        except OSError as exc:
+            raise UsageError(f"cannot create the batch state {path}: {exc.strerror}") from None
         except sqlite3.Error as exc:
             raise UsageError(f"cannot open the batch state {path}: {exc}") from None
 
@@ -259,6 +267,16 @@ class _Journal:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _create_private(path: Path) -> None:
+    """Create ``path`` empty and owner-only (0600) unless it exists.
+
+    SQLite creates a database 0644 and its journal files with the
+    database's mode: an empty 0600 file first keeps all of them private.
+    """
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 @contextlib.contextmanager
@@ -470,16 +488,16 @@ def _worker_sign(items: list[tuple[str, JsonObject]]) -> list[_Signed | _Failed]
 class _Chunk:
     """One chunk of rows on its way through the stages."""
 
-    numbers: dict[int, str | None]  # row -> registration number, for rejects
+    numbers: dict[int, tuple[int, str | None]]  # row -> line, registration number
     built: Future[list[_Built | _Failed]] | None = None
     ids: list[int] = field(default_factory=list)  # rows to sign
     items: list[tuple[str, JsonObject]] = field(default_factory=list)  # (id, unsigned)
-    rejects: list[tuple[int, str | None, str, str]] = field(default_factory=list)
+    rejects: list[tuple[int, str, str]] = field(default_factory=list)  # row, code, reason
     signed: Future[list[_Signed | _Failed]] | None = None
 
 
-def _reject_line(row: int, number: str | None, code: str, reason: str) -> str:
-    entry: JsonObject = {"row": row}
+def _reject_line(row: int, line: int, number: str | None, code: str, reason: str) -> str:
+    entry: JsonObject = {"row": row, "line": line}
     if number is not None:
         entry["registrationNumber"] = number
     entry["code"] = code
@@ -535,9 +553,7 @@ class _Run:
         """Stage 2: reject repeated registrations; give the rest their status."""
         for item in built:
             if isinstance(item, _Failed):
-                chunk.rejects.append(
-                    (item.row, chunk.numbers.get(item.row), item.code, item.reason)
-                )
+                chunk.rejects.append((item.row, item.code, item.reason))
                 continue
             try:
                 if item.credential_id in self.seen:
@@ -546,7 +562,7 @@ class _Run:
                     )
                 document = self.registrar.with_status(item.document)
             except VcidError as exc:
-                chunk.rejects.append((item.row, chunk.numbers.get(item.row), exc.code, str(exc)))
+                chunk.rejects.append((item.row, exc.code, str(exc)))
                 continue
             self.seen.add(item.credential_id)
             chunk.ids.append(item.row)
@@ -560,7 +576,7 @@ class _Run:
         commitments: list[bytes] = []
         for row, (credential_id, _), result in zip(chunk.ids, chunk.items, results, strict=True):
             if isinstance(result, _Failed):
-                rejects.append((row, chunk.numbers.get(row), result.code, result.reason))
+                rejects.append((row, result.code, result.reason))
                 continue
             if result.commitment is not None:
                 commitments.append(result.commitment)
@@ -572,13 +588,15 @@ class _Run:
         self.registrar.record_commitments(commitments, now=self.issued_at)
         issued = len(entries)
         rejects.sort()
-        entries.extend((row, None, "rejected") for row, _, _, _ in rejects)
+        entries.extend((row, None, "rejected") for row, _, _ in rejects)
         sizes: dict[str, int] = {}
         if isinstance(self.out, _AppendFile):
             self.out.append(lines)
             sizes["output_size"] = self.out.size
         if rejects:
-            self.rejects.append([_reject_line(*reject) for reject in rejects])
+            self.rejects.append(
+                [_reject_line(row, *chunk.numbers[row], code, why) for row, code, why in rejects]
+            )
             self.rejects.sync()
         sizes["rejects_size"] = self.rejects.size
         self.out.sync()
@@ -622,7 +640,7 @@ class _Run:
         )
         if workers == 1:
             for rows in self.chunks(source):
-                chunk = _Chunk({row.row: row.registration_number for row in rows})
+                chunk = _Chunk({r.row: (r.line_number, r.registration_number) for r in rows})
                 self.allocate(chunk, _build_all(self.registrar, rows, self.issued_at))
                 self.finish(chunk, _sign_all(job, chunk.items))
             return
@@ -649,7 +667,7 @@ class _Run:
 
         try:
             for rows in self.chunks(source):
-                chunk = _Chunk({row.row: row.registration_number for row in rows})
+                chunk = _Chunk({r.row: (r.line_number, r.registration_number) for r in rows})
                 chunk.built = pool.submit(_worker_build, rows)
                 building.append(chunk)
                 while len(building) > workers:
@@ -693,7 +711,10 @@ def issue_batch(
     :param now: the issuance time of a new batch (aware; whole seconds are
         kept). A resumed batch keeps the time its first run recorded.
     :param progress: called with a :class:`BatchProgress` after every chunk.
-    :raises UsageError: for unreadable input, a wrong CSV header, an output
+    :raises UsageError: for an input unusable as a whole (missing, no rows, a
+        wrong CSV header, no JSON object on any line: see
+        :func:`~vcid.registrar.rows.read_registrations`; damaged rows are
+        rejected instead), an output
         that exists outside this batch, a state file of another batch (other
         input, issuer, key, cryptosuite or outputs) or one in use, or bad
         options.
@@ -709,7 +730,8 @@ def issue_batch(
         raise UsageError("the input, output, rejects and state paths must all differ")
 
     digest = _file_digest(source_path)
-    total = _count_rows(source_path)  # also checks the header before anything is written
+    # The same reader as the issuing: it checks the whole file before anything is written.
+    total = _count_rows(source_path)
     if total > MAX_ROWS:  # pragma: no cover - read_registrations stops first
         raise UsageError(f"more than {MAX_ROWS} rows")
     identity = {

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import secrets
 import sqlite3
 import threading
@@ -733,6 +734,9 @@ def open_sqlite_store(path: str | Path, *, create: bool = True) -> StatusStore:
     if not create and not file.is_file():
         raise UsageError(f"no status store at {file}")
     try:
+        # Owner-only: SQLite gives its -wal, -shm and -journal files this mode.
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         connection = sqlite3.connect(
             str(file), isolation_level=None, timeout=60.0, check_same_thread=False
         )
@@ -740,6 +744,8 @@ def open_sqlite_store(path: str | Path, *, create: bool = True) -> StatusStore:
         connection.execute("PRAGMA synchronous=FULL")
         connection.execute("PRAGMA foreign_keys=ON")
         return StatusStore(connection, "sqlite")
+    except OSError as exc:
+        raise UsageError(f"cannot create the status store {file}: {exc.strerror}") from None
     except sqlite3.DatabaseError as exc:
         raise UsageError(f"cannot open the status store {file}: {exc}") from None
 
