@@ -7,11 +7,11 @@ import time
 from collections.abc import Callable
 
 
-def measure(action: Callable[[], object], seconds: float, rounds: int = 5) -> float:
-    """Median operations per second over ``rounds`` batches of about ``seconds / 4``.
+def calibrate(action: Callable[[], object], seconds: float) -> int:
+    """How many calls make a batch of about ``seconds / 4`` (after one warm-up call).
 
-    One warm-up call first; the batch size doubles until a batch takes a
-    quarter of ``seconds`` (so slow operations are not repeated needlessly).
+    The batch size doubles until a batch takes that long, so slow operations
+    are not repeated needlessly.
     """
     action()
     count = 1
@@ -20,12 +20,19 @@ def measure(action: Callable[[], object], seconds: float, rounds: int = 5) -> fl
         for _ in range(count):
             action()
         if time.perf_counter() - start >= seconds / 4 or count >= 1 << 20:
-            break
+            return count
         count *= 2
-    rates = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(count):
-            action()
-        rates.append(count / (time.perf_counter() - start))
-    return statistics.median(rates)
+
+
+def batch(action: Callable[[], object], count: int) -> float:
+    """Calls per second over one batch of ``count`` calls."""
+    start = time.perf_counter()
+    for _ in range(count):
+        action()
+    return count / (time.perf_counter() - start)
+
+
+def measure(action: Callable[[], object], seconds: float, rounds: int = 5) -> float:
+    """Median operations per second over ``rounds`` batches of about ``seconds / 4``."""
+    count = calibrate(action, seconds)
+    return statistics.median(batch(action, count) for _ in range(rounds))
