@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import pickle
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -98,3 +99,12 @@ def test_misuse_raises() -> None:
     with pytest.raises(UsageError):
         list(verify_many(_credentials(1), workers=0, verifier_factory=_not_a_verifier))  # type: ignore[arg-type]
     assert list(verify_many([], workers=1)) == []
+
+
+def test_reports_pickle_to_equal_reports() -> None:
+    """A report survives the trip to and from a worker unchanged."""
+    for credential in _credentials(3):
+        report = CredentialVerifier().verify_credential(credential, now=NOW)
+        again = pickle.loads(pickle.dumps(report))
+        assert again == report
+        assert again.to_json() == report.to_json()
