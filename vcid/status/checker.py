@@ -44,9 +44,9 @@ from vcid import _json
 from vcid.cache import LRUCache
 from vcid.environment import VerificationEnvironment, default_environment
 from vcid.errors import (
-    FetchError,
     MISSING_CHILD_ALERT,
     STATUS_MESSAGE,
+    FetchError,
     IndeterminateError,
     Revoked,
     StatusEntryError,
