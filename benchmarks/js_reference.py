@@ -137,6 +137,8 @@ def start(fixture: dict[str, Any], cpu: int | None, workdir: Path) -> Reference 
     path = workdir / "fixture.json"
     path.write_text(json.dumps(fixture))
     command = ["node", str(SCRIPT), str(path), "--serve"]
+    if os.environ.get("VCID_BENCH_CLOCK", "cpu") == "wall":
+        command.append("--wall")
     if cpu is not None and shutil.which("taskset"):
         command = ["taskset", "-c", str(cpu), *command]
     process = subprocess.Popen(
