@@ -137,7 +137,7 @@ def add_proof(
         )
     if not isinstance(document, Mapping):
         raise UsageError("document must be a JSON object")
-    output: JsonObject = copy.deepcopy(dict(document))
+    output: JsonObject = copy_json(dict(document))  # type: ignore[assignment]
     all_proofs = _existing_proofs(output.pop("proof", None))
     matching = _select_previous(all_proofs, options.previous_proof_ids)
     if matching is None:
@@ -173,6 +173,23 @@ def add_proof(
     proof["proofValue"] = multibase_encode(signature, cryptosuite.multibase)
     output["proof"] = [*all_proofs, proof] if all_proofs else proof
     return output
+
+
+def copy_json(value: JsonValue) -> JsonValue:
+    """A deep copy of parsed JSON (what ``copy.deepcopy`` gives, several times faster).
+
+    Dicts and lists are copied, strings, numbers, booleans and None are
+    immutable and shared; anything else is handed to ``copy.deepcopy``.
+    Shared sub-objects are copied once per occurrence (JSON has no sharing).
+    """
+    kind = type(value)
+    if kind is dict:
+        return {key: copy_json(item) for key, item in value.items()}  # type: ignore[union-attr]
+    if kind is list:
+        return [copy_json(item) for item in value]  # type: ignore[union-attr]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    return copy.deepcopy(value)
 
 
 def defines_proof_terms(context: JsonValue) -> bool:
