@@ -8,6 +8,8 @@ Usage::
     python3 dev.py test --cov=vcid   # ... and report branch coverage (as CI does)
     python3 dev.py check    # ruff, mypy --strict and import-linter
     python3 dev.py bench    # benchmarks, printing operations per second
+                            # (with node: beside the JavaScript reference,
+                            # installed into benchmarks/js by npm ci)
 
 Each job creates ``.venv`` on first use and installs the pinned versions from
 ``requirements.lock``; later runs reuse it. Only Python 3.11+ is needed.

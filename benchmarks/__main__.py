@@ -1,9 +1,13 @@
 """Run vcid's benchmarks: ``python -m benchmarks [--quick] [GROUP ...]``.
 
 Each ``benchmarks/bench_<group>.py`` module exposes ``run(quick) -> list of
-(name, value)`` (operations per second unless the name gives a unit) and may
-define ``REFERENCES`` (name -> reference figure, e.g. the JavaScript stack).
-``--quick`` is the smoke run CI uses so that benchmarks never break.
+(name, value)``, ``(name, value, reference)`` or ``(name, value, reference,
+ratio)`` rows (operations per second
+unless the name gives a unit). The ``core`` group's reference is the
+JavaScript stack measured in the same run (``benchmarks/js_reference.py``,
+installed here with ``npm ci`` when node is available); a row with one is
+printed with the ratio vcid / JS. ``--quick`` is the smoke run CI uses so
+that benchmarks never break.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import importlib
 import pkgutil
 import sys
 from pathlib import Path
+
+from benchmarks import js_reference
 
 
 def groups() -> list[str]:
@@ -35,14 +41,20 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark group(s): {', '.join(unknown)}")
     chosen = args.group or available
-    print(f"{'benchmark':<56} {'value':>12}  {'reference':>10}")
+    if "core" in chosen:
+        js_reference.ensure_installed()
+    print(f"{'benchmark':<50} {'vcid':>10} {'JS (same run)':>14} {'ratio':>7}")
     for name in chosen:
         module = importlib.import_module(f"benchmarks.bench_{name}")
-        references: dict[str, float] = getattr(module, "REFERENCES", {})
-        for label, value in module.run(args.quick):
-            reference = references.get(label)
-            ref = f"{reference:>10.0f}" if reference is not None else ""
-            print(f"{label:<56} {value:>12,.1f}  {ref}".rstrip(), flush=True)
+        for row in module.run(args.quick):
+            label, value = row[0], row[1]
+            reference = row[2] if len(row) > 2 else None
+            ratio = row[3] if len(row) > 3 else None
+            line = f"{label:<50} {value:>10,.1f}"
+            if reference:
+                ratio = ratio if ratio is not None else value / reference
+                line += f" {reference:>14,.1f} {ratio:>6.2f}x"
+            print(line, flush=True)
     return 0
 
 

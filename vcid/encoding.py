@@ -25,6 +25,8 @@ from vcid.errors import EncodingError
 
 #: The longest base58btc text accepted; base58 is quadratic in its length.
 MAX_BASE58_CHARS: Final = 16 * 1024
+_BASE58_ALPHABET: Final = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_BASE58_DIGITS: Final = bytes.maketrans(_BASE58_ALPHABET, bytes(range(58)))
 #: The longest varint accepted, in bytes (the multiformats limit, 2**63 - 1).
 MAX_VARINT_BYTES: Final = 9
 
@@ -76,8 +78,12 @@ def base58btc_decode(text: str) -> bytes:
     if _BASE58_RE.fullmatch(text) is None:
         position = _first_bad(text, _BASE58_RE)
         raise EncodingError(f"invalid base58btc character at position {position}")
-    result: bytes = base58.b58decode(text)
-    return result
+    # The digits as bytes 0..57 (C-speed translate), then one big integer.
+    number = 0
+    for digit in text.encode("ascii").translate(_BASE58_DIGITS):
+        number = number * 58 + digit
+    zeros = len(text) - len(text.lstrip("1"))
+    return b"\0" * zeros + number.to_bytes((number.bit_length() + 7) // 8, "big")
 
 
 # --- base64url ----------------------------------------------------------------

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Final
 
+from vcid.cache import LRUCache
 from vcid.did.document import DIDDocument, VerificationMethod
 from vcid.did.jwk import DIDJwkMethod
 from vcid.did.key import DIDKeyMethod
@@ -48,6 +49,10 @@ from vcid.model.datetimes import parse_datetime_stamp
 
 #: The DID parameters (DID Resolution §"DID Parameters") passed on as options.
 VERSION_PARAMETERS: Final = ("versionId", "versionTime")
+#: Verification methods of immutable DIDs kept per registry (by URL and relationship).
+METHOD_CACHE_SIZE: Final = 1024
+#: Drivers whose documents are a pure function of the DID (did:key, did:jwk).
+_IMMUTABLE: Final = (DIDKeyMethod, DIDJwkMethod)
 
 
 class ResolverRegistry:
@@ -59,6 +64,12 @@ class ResolverRegistry:
 
     def __init__(self, methods: Iterable[DIDMethod]) -> None:
         self._methods: dict[str, DIDMethod] = {}
+        # Dereferenced methods of did:key / did:jwk URLs (no parameters): the
+        # same answer every time, so parsing and lookup are done once.
+        # Failures are not cached (they take the full path again).
+        self._immutable_methods: LRUCache[tuple[str, str], VerificationMethod] = LRUCache(
+            METHOD_CACHE_SIZE
+        )
         for method in methods:
             if method.name in self._methods:
                 raise UsageError("two DID method drivers share one name")
@@ -158,6 +169,11 @@ class ResolverRegistry:
         :raises ControllerMismatch: if the method's controller is not its DID.
         :raises UsageError: for an unknown relationship name.
         """
+        immutable = version_id is None and version_time is None and self._immutable(vm_url)
+        if immutable:
+            cached = self._immutable_methods.get((vm_url, relationship))
+            if cached is not None:
+                return cached
         try:
             url = parse_did_url(vm_url)
         except DIDSyntaxError:
@@ -170,7 +186,19 @@ class ResolverRegistry:
         )
         if any(name in url.params for name in VERSION_PARAMETERS):
             vm_url = _without_versions(url)
-        return document.verification_method(vm_url, relationship=relationship)
+        method = document.verification_method(vm_url, relationship=relationship)
+        if immutable:
+            self._immutable_methods.put((vm_url, relationship), method)
+        return method
+
+    def _immutable(self, vm_url: str) -> bool:
+        """Whether ``vm_url`` names a method of a built-in immutable DID driver."""
+        if type(vm_url) is not str or "?" in vm_url or "/" in vm_url:
+            return False
+        parts = vm_url.split(":", 2)
+        if len(parts) < 3 or parts[0] != "did":
+            return False
+        return isinstance(self._methods.get(parts[1]), _IMMUTABLE)
 
     def resolve_verification_method_as_of(
         self, vm_url: str, *, relationship: str, as_of: datetime

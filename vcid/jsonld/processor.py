@@ -23,7 +23,7 @@ copy of its input.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
 
@@ -37,6 +37,7 @@ from vcid.jsonld.cache import BoundedResolver, ContextCache, LoaderAdapter
 from vcid.jsonld.fast import RDF_TYPE, FastPath
 from vcid.jsonld.loader import DocumentLoader, bundled_loader
 from vcid.jsonld.safe import SafeModeViolation, StrictPyld
+from vcid.jsonld.template import NodeTemplates
 from vcid.rdf import IRI, BlankNode, Dataset, Graph, Literal, Object, Quad, Subject
 
 _MAX_CHAIN: Final = 16
@@ -49,7 +50,7 @@ class JsonLdProcessor:
     should be long-lived: their context cache is what makes them fast.
     """
 
-    __slots__ = ("_cache", "_fast", "_loader", "_lock", "_pyld", "_safe")
+    __slots__ = ("_cache", "_fast", "_loader", "_lock", "_pyld", "_safe", "_templates")
 
     def __init__(
         self,
@@ -76,6 +77,7 @@ class JsonLdProcessor:
         self._pyld = StrictPyld(safe=safe)
         self._lock = threading.RLock()
         self._fast = FastPath(self._pyld, self._options, self._loader) if safe and fast else None
+        self._templates = NodeTemplates(self.canonical_nquads) if self._fast is not None else None
 
     @property
     def safe(self) -> bool:
@@ -162,6 +164,25 @@ class JsonLdProcessor:
         if quads is not None:
             return canonicalize_raw(quads, hash_algorithm=hash_algorithm).nquads
         return canonical_nquads(self._general_to_rdf(source), hash_algorithm=hash_algorithm)
+
+    def canonical_node_nquads(
+        self, document: Mapping[str, JsonValue], *, variable: Collection[str]
+    ) -> str:
+        """:meth:`canonical_nquads` of a one-node document whose shape repeats.
+
+        For documents such as proof configurations, where only the string
+        values of the ``variable`` keys change from one call to the next: the
+        shape is canonicalized once and the values are filled in
+        (:mod:`vcid.jsonld.template`). Same text and same errors as
+        :meth:`canonical_nquads`; without the fast path it is that method.
+
+        :param document: a JSON-LD object (not modified).
+        :param variable: the keys whose string values vary.
+        :raises: as :meth:`canonical_nquads`.
+        """
+        if self._templates is None:
+            return self.canonical_nquads(document)
+        return self._templates.canonical_nquads(_as_dict(document), variable)
 
     def _fast_quads(self, source: dict[str, JsonValue]) -> list[RawQuad] | None:
         if self._fast is None:

@@ -137,7 +137,7 @@ def add_proof(
         )
     if not isinstance(document, Mapping):
         raise UsageError("document must be a JSON object")
-    output: JsonObject = copy.deepcopy(dict(document))
+    output: JsonObject = copy_json(dict(document))  # type: ignore[assignment]
     all_proofs = _existing_proofs(output.pop("proof", None))
     matching = _select_previous(all_proofs, options.previous_proof_ids)
     if matching is None:
@@ -164,7 +164,7 @@ def add_proof(
 
     transform = _Transformer(jsonld)
     config_hash = cryptosuite.digest(
-        key_type, transform.canonicalize(config, cryptosuite.canonicalization)
+        key_type, transform.canonicalize_config(config, cryptosuite.canonicalization)
     )
     document_hash = cryptosuite.digest(
         key_type, transform.canonicalize(input_document, cryptosuite.canonicalization)
@@ -173,6 +173,23 @@ def add_proof(
     proof["proofValue"] = multibase_encode(signature, cryptosuite.multibase)
     output["proof"] = [*all_proofs, proof] if all_proofs else proof
     return output
+
+
+def copy_json(value: JsonValue) -> JsonValue:
+    """A deep copy of parsed JSON (what ``copy.deepcopy`` gives, several times faster).
+
+    Dicts and lists are copied, strings, numbers, booleans and None are
+    immutable and shared; anything else is handed to ``copy.deepcopy``.
+    Shared sub-objects are copied once per occurrence (JSON has no sharing).
+    """
+    kind = type(value)
+    if kind is dict:
+        return {key: copy_json(item) for key, item in value.items()}  # type: ignore[union-attr]
+    if kind is list:
+        return [copy_json(item) for item in value]  # type: ignore[union-attr]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    return copy.deepcopy(value)
 
 
 def defines_proof_terms(context: JsonValue) -> bool:
@@ -264,6 +281,14 @@ def _select_previous(all_proofs: Sequence[JsonValue], ids: Sequence[str]) -> tup
 # --- transformation and hashing -------------------------------------------
 
 
+#: Proof configuration members whose string values change from proof to proof;
+#: the others (``@context``, ``type``, ``cryptosuite``, ``proofPurpose``, ...)
+#: make up its shape.
+PROOF_CONFIG_VALUES: Final = frozenset(
+    {"created", "verificationMethod", "expires", "challenge", "domain", "nonce", "id"}
+)
+
+
 def transform(document: Mapping[str, JsonValue], *, suite: str, jsonld: JsonLdProcessor) -> bytes:
     """A document's canonical bytes under a suite's transformation.
 
@@ -322,6 +347,19 @@ class _Transformer:
         if method == "jcs":
             return jcs.canonicalize(value)
         return self.jsonld.canonical_nquads(value).encode("utf-8")
+
+    def canonicalize_config(self, config: JsonObject, method: Canonicalization) -> bytes:
+        """The canonical bytes of a proof configuration.
+
+        Under RDFC-1.0 its shape is fixed by the cryptosuite and the
+        document's context, so it is canonicalized once per shape and the
+        values are filled in (:meth:`JsonLdProcessor.canonical_node_nquads`:
+        same bytes, same errors).
+        """
+        if method == "jcs":
+            return jcs.canonicalize(config)
+        text = self.jsonld.canonical_node_nquads(config, variable=PROOF_CONFIG_VALUES)
+        return text.encode("utf-8")
 
     def document_hash(
         self,
@@ -697,7 +735,7 @@ class _ProofVerification:
         config = _proof_config(proof.options, cryptosuite, ctx.unsecured)
         config_hash = cryptosuite.digest(
             key_type,
-            ctx.transform.canonicalize(config, cryptosuite.canonicalization),
+            ctx.transform.canonicalize_config(config, cryptosuite.canonicalization),
         )
         method.public_key.verify(proof.signature, config_hash + document_hash)
         return f"{cryptosuite.name} signature verified"
