@@ -239,3 +239,15 @@ def test_arbitrary_text_parses_or_raises_did_syntax_error(text: str) -> None:
     except DIDSyntaxError:
         return
     assert str(did) == text
+
+
+def test_parsing_is_memoised_but_errors_are_not() -> None:
+    """The same DID URL parses to the same immutable object; a bad one raises every time."""
+    text = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#key-1"
+    assert parse_did_url(text) is parse_did_url(text)
+    assert parse_did(text.split("#", maxsplit=1)[0]) is parse_did(text.split("#", maxsplit=1)[0])
+    for _ in range(2):
+        with pytest.raises(DIDSyntaxError):
+            parse_did_url("did:Key:bad")
+        with pytest.raises(DIDSyntaxError):
+            parse_did_url(["did:key:x"])  # type: ignore[arg-type]

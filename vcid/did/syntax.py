@@ -16,6 +16,7 @@ identify a person.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -43,6 +44,8 @@ _DID_URL_RE: Final = re.compile(
     rf"did:({_METHOD_NAME}):({_METHOD_SPECIFIC_ID})"
     rf"({_PATH_ABEMPTY})(?:\?({_QUERY}))?(?:#({_QUERY}))?"
 )
+#: How many parsed DIDs and DID URLs are memoised (least recently used go first).
+_PARSED_CACHE_SIZE: Final = 4096
 _METHOD_NAME_RE: Final = re.compile(_METHOD_NAME)
 _METHOD_SPECIFIC_ID_RE: Final = re.compile(_METHOD_SPECIFIC_ID)
 _PATH_RE: Final = re.compile(_PATH_ABEMPTY)
@@ -147,7 +150,12 @@ def parse_did(value: str) -> DID:
     :param value: the DID string.
     :raises DIDSyntaxError: if ``value`` is not a DID or is too long.
     """
-    text = _check_input(value, "DID")
+    return _parse_did(_check_input(value, "DID"))
+
+
+@functools.lru_cache(maxsize=_PARSED_CACHE_SIZE)
+def _parse_did(text: str) -> DID:
+    """Parse a checked DID string; results are immutable, so they are memoised."""
     match = _DID_RE.fullmatch(text)
     if match is None:
         raise DIDSyntaxError("not a DID: does not match the DID Core §3.1 ABNF")
@@ -164,7 +172,12 @@ def parse_did_url(value: str) -> DIDURL:
     :raises DIDSyntaxError: if ``value`` is not a DID URL, is too long, or
         its query has malformed or repeated parameters.
     """
-    text = _check_input(value, "DID URL")
+    return _parse_did_url(_check_input(value, "DID URL"))
+
+
+@functools.lru_cache(maxsize=_PARSED_CACHE_SIZE)
+def _parse_did_url(text: str) -> DIDURL:
+    """Parse a checked DID URL string (memoised: a verifier sees the same few)."""
     match = _DID_URL_RE.fullmatch(text)
     if match is None:
         raise DIDSyntaxError("not a DID URL: does not match the DID Core §3.2 ABNF")
