@@ -20,6 +20,9 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     replay = "INVALID presentation\n  FAIL presentation.proof[0].challenge  CHALLENGE_MISMATCH"
     assert replay in text
     assert "FAIL presentation.binding.relationship  HOLDER_NOT_BOUND" in text
+    assert text.count("border decision: ADMIT") == 1
+    assert "border decision: REFER (child protection is called)" in text
+    assert text.count("border decision: DENY") == 2
     assert "credential[1].related_resource              1 digest match" in text
     assert text.rstrip().endswith("demo succeeded")
     # The registrar's stores are real SQLite files.

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TextIO
 
 from vcid._json import JsonObject, dumps
-from vcid.border import bind
+from vcid.border import Ruling, bind, decide
 from vcid.credentials import (
     BirthRecord,
     Companion,
@@ -256,36 +256,19 @@ def _run(out: TextIO, workdir: Path) -> int:
         ),
     )
     _print(out, report, time.perf_counter() - started)
+    out.write(f"   border decision: {decide(report).ruling.name}\n")
 
-    out.write("6. The child is reported missing; the kit syncs; the same presentation:\n")
-    status.flag_missing(str(birth["id"]), now=now)
-    kit.sync(status.publish(now=now))
-    verifier = border_verifier()  # a fresh cache: the post re-reads its kit
-    started = time.perf_counter()
-    alert = verifier.verify_presentation(
-        presentation, challenge=challenge, domain=BORDER_DOMAIN, receipts=receipts
-    )
-    _print(out, alert, time.perf_counter() - started)
-
-    out.write("7. A forged birth credential (birth date altered after signing):\n")
-    forged = dict(birth)
-    subject = dict(forged["credentialSubject"])  # type: ignore[arg-type]
-    subject["birthDate"] = "2009-04-12"
-    forged["credentialSubject"] = subject
-    started = time.perf_counter()
-    forged_report = verifier.verify_credential(forged)
-    _print(out, forged_report, time.perf_counter() - started)
-
-    out.write("8. Someone copied the presentation and replays it at another post:\n")
+    out.write("6. Someone copied the presentation and replays it at another post:\n")
     other_post = secrets.token_urlsafe(16)
     started = time.perf_counter()
     replayed = verifier.verify_presentation(
         presentation, challenge=other_post, domain=BORDER_DOMAIN, receipts=receipts
     )
     out.write(_failures(replayed))
+    out.write(f"   border decision: {decide(replayed).ruling.name}\n")
     out.write(f"   (decided in {(time.perf_counter() - started) * 1000:.1f} ms)\n")
 
-    out.write("9. A stranger presents the family's genuine credentials under their own key:\n")
+    out.write("7. A stranger presents the family's genuine credentials under their own key:\n")
     stranger = KeyFile.generate(KeyType.ED25519)
     fresh = secrets.token_urlsafe(16)
     carried = present(
@@ -299,7 +282,28 @@ def _run(out: TextIO, workdir: Path) -> int:
         ),
     )
     out.write(_failures(impostor))
+    out.write(f"   border decision: {decide(impostor).ruling.name}\n")
     out.write(f"   (decided in {(time.perf_counter() - started) * 1000:.1f} ms)\n")
+
+    out.write("8. The child is reported missing; the kit syncs; the same presentation:\n")
+    status.flag_missing(str(birth["id"]), now=now)
+    kit.sync(status.publish(now=now))
+    verifier = border_verifier()  # a fresh cache: the post re-reads its kit
+    started = time.perf_counter()
+    alert = verifier.verify_presentation(
+        presentation, challenge=challenge, domain=BORDER_DOMAIN, receipts=receipts
+    )
+    _print(out, alert, time.perf_counter() - started)
+    out.write(f"   border decision: {decide(alert).ruling.name} (child protection is called)\n")
+
+    out.write("9. A forged birth credential (birth date altered after signing):\n")
+    forged = dict(birth)
+    subject = dict(forged["credentialSubject"])  # type: ignore[arg-type]
+    subject["birthDate"] = "2009-04-12"
+    forged["credentialSubject"] = subject
+    started = time.perf_counter()
+    forged_report = verifier.verify_credential(forged)
+    _print(out, forged_report, time.perf_counter() - started)
 
     ok = (
         report.verdict.value == "valid"
@@ -307,6 +311,9 @@ def _run(out: TextIO, workdir: Path) -> int:
         and forged_report.verdict.value == "invalid"
         and replayed.verdict.value == "invalid"
         and impostor.verdict.value == "invalid"
+        and decide(report).ruling is Ruling.ADMIT
+        and decide(alert).ruling is Ruling.REFER
+        and decide(impostor).ruling is Ruling.DENY
     )
     out.write("demo " + ("succeeded" if ok else "FAILED") + "\n")
     return 0 if ok else 1

@@ -163,10 +163,13 @@ def test_cli_challenge_then_check_then_replay(
     )  # fmt: skip
     first = _vcid(*check)
     assert first.returncode == 0, first.stdout + first.stderr
-    assert json.loads(first.stdout)["verdict"] == "valid"
+    assert json.loads(first.stdout)["ruling"] == "admit"
     replay = _vcid(*check)
     assert replay.returncode == 1
-    own = json.loads(replay.stdout)["presentation"]["checks"]
+    denied = json.loads(replay.stdout)
+    assert denied["ruling"] == "deny"
+    assert [c["code"] for c in denied["reasons"]] == ["CHALLENGE_REPLAYED"]
+    own = denied["report"]["presentation"]["checks"]
     assert own[0] == {
         "name": "request",
         "outcome": "failed",
@@ -198,5 +201,8 @@ def test_cli_refuses_an_impostor(tmp_path: Path, family: Family) -> None:
         results[name] = _vcid("border", "check", "--store", store, "--domain", POST, *at, str(path))
     assert results["mother"].returncode == 0, results["mother"].stdout
     assert "binding.relationship" in results["mother"].stdout
+    assert results["mother"].stdout.startswith("ADMIT\n")
     assert results["stranger"].returncode == 1
-    assert "HOLDER_NOT_BOUND" in results["stranger"].stdout
+    assert results["stranger"].stdout.startswith(
+        "DENY\n  because presentation.binding.relationship: HOLDER_NOT_BOUND"
+    )

@@ -4,7 +4,8 @@
 accepts it once (remembered in SQLite across restarts);
 :func:`verify_response` verifies a holder's presentation against it, and
 :func:`bind` checks that the adult presenting is someone the child's
-credentials name (a parent, a guardian, a consent's companion).
+credentials name (a parent, a guardian, a consent's companion);
+:func:`decide` turns the report into ADMIT, REFER or DENY.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from vcid.border.challenges import (
     ChallengeStore,
     PresentationRequest,
 )
+from vcid.border.decision import Decision, Ruling, decide
 from vcid.border.presentations import REQUEST_CHECK, presented_challenge, verify_response
 
 __all__ = [
@@ -23,9 +25,12 @@ __all__ = [
     "MAX_CHALLENGE_TTL",
     "REQUEST_CHECK",
     "ChallengeStore",
+    "Decision",
     "PresentationRequest",
+    "Ruling",
     "bind",
     "check_binding",
+    "decide",
     "presented_challenge",
     "verify_response",
 ]

@@ -6,8 +6,10 @@ verifies the holder's presentation against it, accepting the challenge
 once (the same presentation submitted again is a replay, exit 1, even
 after a restart), and checks that the adult presenting is bound to the
 child's credentials (a parent, guardian or named companion; see
-:mod:`vcid.border.binding`). The challenges live in an SQLite file (``--store``,
-owner-only), of which only digests are kept.
+:mod:`vcid.border.binding`); it prints ADMIT, REFER or DENY with the checks
+that decided it, then every check, and exits 0 only for ADMIT. The
+challenges live in an SQLite file (``--store``, owner-only), of which only
+digests are kept.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ import argparse
 from datetime import timedelta
 from typing import TextIO
 
-from vcid.border import DEFAULT_CHALLENGE_TTL, ChallengeStore, bind, verify_response
+from vcid.border import (
+    DEFAULT_CHALLENGE_TTL,
+    ChallengeStore,
+    Ruling,
+    bind,
+    decide,
+    verify_response,
+)
 from vcid.cli._common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
@@ -62,11 +71,12 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         )
     if not args.no_binding:
         report = bind(presentation, report)
+    decision = decide(report)
     if args.json:
-        print_json(report.to_json(), out)
+        print_json(decision.to_json(), out)
     else:
-        out.write(report.to_text())
-    return EXIT_OK if report.verified else EXIT_NOT_VERIFIED
+        out.write(decision.to_text())
+    return EXIT_OK if decision.ruling is Ruling.ADMIT else EXIT_NOT_VERIFIED
 
 
 def register(commands: Subcommands) -> None:
