@@ -10,36 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Final, Protocol
+from typing import Final
 
 from vcid._json import JsonObject, JsonValue
 from vcid.errors import UsageError
 from vcid.jsonld import JsonLdProcessor, bundled_context_bytes
-from vcid.keys import KeyType, Signer
 from vcid.model import check_related_digests, validate_credential, validate_presentation
-from vcid.proofs import ProofOptions, add_proof, get_suite
+from vcid.proofs import ProofOptions
+from vcid.proofs.signing import DEFAULT_SUITES, SigningKey, sign_with
 from vcid.schema import validate_credential_schemas
 
-#: The cryptosuite used for each key type when the caller names none.
-DEFAULT_SUITES: Final = {
-    KeyType.ED25519: "eddsa-rdfc-2022",
-    KeyType.P256: "ecdsa-rdfc-2019",
-    KeyType.P384: "ecdsa-rdfc-2019",
-}
 VC_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
-
-
-class SigningKey(Protocol):
-    """A signer bound to a DID verification method."""
-
-    @property
-    def signer(self) -> Signer: ...
-
-    @property
-    def verification_method(self) -> str: ...
-
-    @property
-    def controller(self) -> str: ...
 
 
 _DEFAULT_JSONLD: JsonLdProcessor | None = None
@@ -68,15 +49,6 @@ def _held(related: Mapping[str, bytes] | None) -> Callable[[str], bytes | None]:
     return held
 
 
-def _suite(cryptosuite: str | None, key: SigningKey) -> str:
-    if cryptosuite is not None:
-        return cryptosuite
-    suite = DEFAULT_SUITES.get(key.signer.key_type)
-    if suite is None:
-        raise UsageError("no default cryptosuite for this key type: name one")
-    return suite
-
-
 def _created(created: datetime | None) -> datetime:
     if created is None:
         return datetime.now(UTC).replace(microsecond=0)
@@ -94,11 +66,9 @@ def _sign(
     options: ProofOptions,
 ) -> JsonObject:
     """Add a proof; safe mode applies to every suite, JCS ones included."""
-    processor = _jsonld(jsonld)
-    suite = _suite(cryptosuite, key)
-    if get_suite(suite).canonicalization == "jcs":
-        processor.check(document)  # JCS never expands; check the terms here
-    return add_proof(document, signer=key.signer, suite=suite, options=options, jsonld=processor)
+    return sign_with(
+        document, key=key, options=options, jsonld=_jsonld(jsonld), cryptosuite=cryptosuite
+    )
 
 
 def issue(

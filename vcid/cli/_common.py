@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import ssl
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, TypeAlias
 
@@ -91,6 +93,52 @@ def context_file_bytes(contexts: Sequence[str]) -> dict[str, bytes]:
     return held
 
 
+def serve_loopback(
+    handler: type[BaseHTTPRequestHandler],
+    *,
+    port: int,
+    cert: str | None,
+    key: str | None,
+    banner: str,
+    out: TextIO,
+) -> int:
+    """Serve ``handler`` on 127.0.0.1 (TLS with ``cert`` and ``key``) until interrupted.
+
+    Prints ``banner`` followed by the URL it serves at.
+
+    :raises UsageError: for a bad port, a lone ``cert`` or ``key``, a port in
+        use, or an unreadable certificate.
+    """
+    if (cert is None) != (key is None):
+        raise UsageError("--cert and --key go together")
+    if not 0 <= port <= 65535:
+        raise UsageError("--port must be from 0 to 65535")
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+    scheme = "http"
+    if cert is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        try:
+            context.load_cert_chain(cert, key)
+        except (OSError, ssl.SSLError):
+            server.server_close()
+            raise UsageError("cannot read the TLS certificate or key") from None
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    out.write(f"{banner} at {scheme}://127.0.0.1:{server.server_address[1]}/\n")
+    out.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
 def print_json(value: JsonValue, out: TextIO) -> None:
     """Write ``value`` as one line of compact JSON."""
     out.write(_json.dumps(value) + "\n")
@@ -107,4 +155,5 @@ __all__ = [
     "jsonld_processor",
     "print_json",
     "read_json",
+    "serve_loopback",
 ]

@@ -11,11 +11,49 @@ import argparse
 from pathlib import Path
 
 from vcid.cli._common import CONTEXT_HELP, jsonld_processor
-from vcid.cli.trust import ANCHOR_HELP, TRUST_HELP, trust_registry
 from vcid.did import default_resolver, did_web_fetcher, did_webvh_fetcher
-from vcid.errors import UsageError
+from vcid.errors import FetchError, TrustListError, UsageError
 from vcid.status import BitstringStatusChecker, FolderFetcher, status_list_fetcher
+from vcid.transport import HTTPSClient
+from vcid.trust import AccreditationStatusChecker, TrustListRegistry, load_trust_list
+from vcid.trust.lists import MAX_LIST_BYTES
 from vcid.verifier import CredentialVerifier, VerificationEnvironment
+
+TRUST_HELP = "a signed trust list: a file, or an https URL (repeatable)"
+ANCHOR_HELP = "the DID of a trust anchor whose lists need no accreditation (repeatable)"
+
+
+def trust_registry(
+    files: list[str],
+    anchors: list[str],
+    *,
+    status_checker: AccreditationStatusChecker | None = None,
+) -> TrustListRegistry | None:
+    """The registry of ``--trust FILE`` lists under ``--trust-anchor DID`` anchors.
+
+    :raises UsageError: for lists without an anchor (or the reverse).
+    """
+    if not files and not anchors:
+        return None
+    if not files:
+        raise UsageError("--trust-anchor needs at least one --trust FILE")
+    if not anchors:
+        raise UsageError("--trust needs --trust-anchor DID (the root authority this post trusts)")
+    lists = []
+    for source in files:
+        if source.startswith("https://"):
+            try:
+                with HTTPSClient(max_bytes=MAX_LIST_BYTES) as client:
+                    data = client.fetch(source)
+            except FetchError as exc:
+                raise UsageError(f"cannot fetch trust list {source}: {exc}") from None
+            try:
+                lists.append(load_trust_list(data))
+            except TrustListError as exc:
+                raise TrustListError(f"{source}: {exc}") from None
+        else:
+            lists.extend(TrustListRegistry.from_files([source], anchors=anchors).lists)
+    return TrustListRegistry(lists, anchors=anchors, status_checker=status_checker)
 
 
 def add_verifier_options(parser: argparse.ArgumentParser) -> None:
@@ -49,14 +87,25 @@ def status_checker(args: argparse.Namespace) -> BitstringStatusChecker | None:
 
 
 def environment(
-    args: argparse.Namespace, status: BitstringStatusChecker | None = None
+    args: argparse.Namespace,
+    status: BitstringStatusChecker | None = None,
+    *,
+    with_trust: bool = True,
 ) -> VerificationEnvironment:
     """The one environment every check of this run uses (credentials, lists,
-    receipts, trust lists); accreditation status uses the same status lists."""
+    receipts, trust lists); accreditation status uses the same status lists.
+
+    ``with_trust=False`` leaves the trust registry out (commands that build
+    or serve trust lists make their own).
+    """
     return VerificationEnvironment(
         resolver=default_resolver(web_fetcher=did_web_fetcher(), webvh_fetcher=did_webvh_fetcher()),
         jsonld=jsonld_processor(args.context),
-        trust=trust_registry(args.trust, args.trust_anchor, status_checker=status),
+        trust=(
+            trust_registry(args.trust, args.trust_anchor, status_checker=status)
+            if with_trust
+            else None
+        ),
     )
 
 
@@ -66,4 +115,12 @@ def build_verifier(args: argparse.Namespace) -> CredentialVerifier:
     return CredentialVerifier(environment=environment(args, status), status_checker=status)
 
 
-__all__ = ["add_verifier_options", "build_verifier", "environment", "status_checker"]
+__all__ = [
+    "ANCHOR_HELP",
+    "TRUST_HELP",
+    "add_verifier_options",
+    "build_verifier",
+    "environment",
+    "status_checker",
+    "trust_registry",
+]

@@ -14,10 +14,9 @@ credential's status; ``serve`` serves a published folder over HTTP(S) on
 from __future__ import annotations
 
 import argparse
-import ssl
 from collections.abc import Callable
 from functools import partial
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import TextIO
 
@@ -28,6 +27,7 @@ from vcid.cli._common import (
     datetime_option,
     print_json,
     read_json,
+    serve_loopback,
 )
 from vcid.cli._keys import read_key_option
 from vcid.errors import UsageError, VcidError
@@ -205,34 +205,14 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     root = Path(args.dir)
     if not root.is_dir():
         raise UsageError(f"no such folder: {args.dir}")
-    if (args.cert is None) != (args.key is None):
-        raise UsageError("--cert and --key go together")
-    if not 0 <= args.port <= 65535:
-        raise UsageError("--port must be from 0 to 65535")
-    try:
-        server = ThreadingHTTPServer(("127.0.0.1", args.port), _handler(root))
-    except OSError as exc:
-        raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror}") from None
-    scheme = "http"
-    if args.cert is not None:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
-        try:
-            context.load_cert_chain(args.cert, args.key)
-        except (OSError, ssl.SSLError):
-            server.server_close()
-            raise UsageError("cannot read the TLS certificate or key") from None
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-        scheme = "https"
-    out.write(f"serving {root} at {scheme}://127.0.0.1:{server.server_address[1]}/\n")
-    out.flush()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return EXIT_OK
+    return serve_loopback(
+        _handler(root),
+        port=args.port,
+        cert=args.cert,
+        key=args.key,
+        banner=f"serving {root}",
+        out=out,
+    )
 
 
 def _with_name(

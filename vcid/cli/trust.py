@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import ssl
 import tempfile
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
 
@@ -31,62 +29,24 @@ from vcid.cli._common import (
     jsonld_processor,
     print_json,
     read_json,
+    serve_loopback,
 )
 from vcid.cli._keys import read_key_option
-from vcid.did import default_resolver, did_web_fetcher
-from vcid.environment import VerificationEnvironment, system_clock
-from vcid.errors import FetchError, TrustListError, UsageError
+from vcid.cli._verifying import ANCHOR_HELP, TRUST_HELP, trust_registry
+from vcid.cli._verifying import environment as build_environment
+from vcid.environment import system_clock
+from vcid.errors import UsageError
 from vcid.model import format_datetime
 from vcid.proofs import SUPPORTED_SUITES
 from vcid.status import BitstringStatusChecker, FolderFetcher
-from vcid.transport import HTTPSClient
 from vcid.trust import (
     Accreditation,
-    TrustListRegistry,
     sign_trust_list,
     trust_list_credential,
     with_accreditation,
     without_accreditation,
 )
-from vcid.trust.lists import MAX_LIST_BYTES, load_trust_list
-from vcid.trust.registry import AccreditationStatusChecker
 from vcid.trust.trqp import TRQPService, trqp_handler
-
-TRUST_HELP = "a signed trust list: a file, or an https URL (repeatable)"
-ANCHOR_HELP = "the DID of a trust anchor whose lists need no accreditation (repeatable)"
-
-
-def trust_registry(
-    files: list[str],
-    anchors: list[str],
-    *,
-    status_checker: AccreditationStatusChecker | None = None,
-) -> TrustListRegistry | None:
-    """The registry of ``--trust FILE`` lists under ``--trust-anchor DID`` anchors.
-
-    :raises UsageError: for lists without an anchor (or the reverse).
-    """
-    if not files and not anchors:
-        return None
-    if not files:
-        raise UsageError("--trust-anchor needs at least one --trust FILE")
-    if not anchors:
-        raise UsageError("--trust needs --trust-anchor DID (the root authority this post trusts)")
-    lists = []
-    for source in files:
-        if source.startswith("https://"):
-            try:
-                with HTTPSClient(max_bytes=MAX_LIST_BYTES) as client:
-                    data = client.fetch(source)
-            except FetchError as exc:
-                raise UsageError(f"cannot fetch trust list {source}: {exc}") from None
-            try:
-                lists.append(load_trust_list(data))
-            except TrustListError as exc:
-                raise TrustListError(f"{source}: {exc}") from None
-        else:
-            lists.extend(TrustListRegistry.from_files([source], anchors=anchors).lists)
-    return TrustListRegistry(lists, anchors=anchors, status_checker=status_checker)
 
 
 def _write(path: str, document: JsonObject) -> None:
@@ -100,13 +60,6 @@ def _write(path: str, document: JsonObject) -> None:
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
-
-
-def _environment(args: argparse.Namespace) -> VerificationEnvironment:
-    return VerificationEnvironment(
-        resolver=default_resolver(web_fetcher=did_web_fetcher()),
-        jsonld=jsonld_processor(args.context),
-    )
 
 
 # --- commands -------------------------------------------------------------------
@@ -170,7 +123,7 @@ def _sign(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    environment = _environment(args)
+    environment = build_environment(args, with_trust=False)
     registry = trust_registry(args.files, args.trust_anchor)
     assert registry is not None
     now = datetime_option(args.now, "--now") or environment.moment()
@@ -190,7 +143,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _query(args: argparse.Namespace, out: TextIO) -> int:
-    environment = _environment(args)
+    environment = build_environment(args, with_trust=False)
     registry = trust_registry(args.trust, args.trust_anchor, status_checker=_status(args))
     assert registry is not None
     now = datetime_option(args.now, "--now") or environment.moment()
@@ -216,39 +169,21 @@ def _query(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _serve(args: argparse.Namespace, out: TextIO) -> int:
-    if (args.cert is None) != (args.key is None):
-        raise UsageError("--cert and --key go together")
-    if not 0 <= args.port <= 65535:
-        raise UsageError("--port must be from 0 to 65535")
     registry = trust_registry(args.trust, args.trust_anchor, status_checker=_status(args))
-    assert registry is not None
+    assert registry is not None  # --trust and --trust-anchor are required
     service = TRQPService(
-        registry, environment=_environment(args), authority_id=args.trust_anchor[0]
+        registry,
+        environment=build_environment(args, with_trust=False),
+        authority_id=args.trust_anchor[0],
     )
-    try:
-        server = ThreadingHTTPServer(("127.0.0.1", args.port), trqp_handler(service))
-    except OSError as exc:
-        raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror}") from None
-    scheme = "http"
-    if args.cert is not None:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
-        try:
-            context.load_cert_chain(args.cert, args.key)
-        except (OSError, ssl.SSLError):
-            server.server_close()
-            raise UsageError("cannot read the TLS certificate or key") from None
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-        scheme = "https"
-    out.write(f"TRQP v2 at {scheme}://127.0.0.1:{server.server_address[1]}/\n")
-    out.flush()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return EXIT_OK
+    return serve_loopback(
+        trqp_handler(service),
+        port=args.port,
+        cert=args.cert,
+        key=args.key,
+        banner="TRQP v2",
+        out=out,
+    )
 
 
 def _status(args: argparse.Namespace) -> BitstringStatusChecker | None:
@@ -357,4 +292,4 @@ def register(commands: Subcommands) -> None:
     serve.set_defaults(handler=_serve)
 
 
-__all__ = ["ANCHOR_HELP", "TRUST_HELP", "register", "trust_registry"]
+__all__ = ["register"]

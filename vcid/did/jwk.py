@@ -21,16 +21,14 @@ from vcid._json import JsonObject, load_object
 from vcid.cache import LRUCache
 from vcid.did.document import JWK_PRIVATE_MEMBERS, DIDDocument
 from vcid.did.resolution import (
-    DID_LD_JSON,
     INVALID_DID,
     INVALID_PUBLIC_KEY,
     ResolutionResult,
-    error_code_for,
-    no_history,
+    resolve_derived,
 )
 from vcid.did.syntax import DID
 from vcid.encoding import base64url_decode, base64url_encode
-from vcid.errors import DIDResolutionError, EncodingError, JSONParseError, VcidError
+from vcid.errors import DIDResolutionError, EncodingError, JSONParseError
 from vcid.keys import PublicKey
 
 DID_V1_CONTEXT: Final = "https://www.w3.org/ns/did/v1"
@@ -125,18 +123,14 @@ class DIDJwkMethod:
         ``invalidPublicKey``; a historic query (did:jwk has one version) with
         ``featureNotSupported``.
         """
-        refused = no_history(self.name, version_id, version_time)
-        if refused is not None:
-            return refused
-        text = str(did)
-        document = _DOCUMENTS.get(text)
-        if document is None:
-            try:
-                document = DIDDocument.from_json(did_jwk_document_json(text), did=text)
-            except VcidError as exc:
-                return ResolutionResult.failure(error_code_for(exc), str(exc))
-            _DOCUMENTS.put(text, document)
-        return ResolutionResult.success(document, content_type=DID_LD_JSON)
+        return resolve_derived(
+            did,
+            method=self.name,
+            version_id=version_id,
+            version_time=version_time,
+            derive=did_jwk_document_json,
+            cache=_DOCUMENTS,
+        )
 
 
 __all__ = [

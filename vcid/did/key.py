@@ -24,12 +24,10 @@ from vcid._json import JsonObject
 from vcid.cache import LRUCache
 from vcid.did.document import DIDDocument
 from vcid.did.resolution import (
-    DID_LD_JSON,
     INVALID_DID,
     INVALID_PUBLIC_KEY,
     ResolutionResult,
-    error_code_for,
-    no_history,
+    resolve_derived,
 )
 from vcid.did.syntax import DID
 from vcid.encoding import Multicodec, multibase_encode, multicodec_wrap
@@ -38,7 +36,6 @@ from vcid.errors import (
     EncodingError,
     KeyFormatError,
     UnsupportedError,
-    VcidError,
 )
 from vcid.keys import KeyType, PublicKey, ed25519_to_x25519
 
@@ -146,18 +143,14 @@ class DIDKeyMethod:
         ``invalidPublicKey``; a historic query (did:key has one version) with
         ``featureNotSupported``.
         """
-        refused = no_history(self.name, version_id, version_time)
-        if refused is not None:
-            return refused
-        text = str(did)
-        document = _DOCUMENTS.get(text)
-        if document is None:
-            try:
-                document = DIDDocument.from_json(did_key_document_json(text), did=text)
-            except VcidError as exc:
-                return ResolutionResult.failure(error_code_for(exc), str(exc))
-            _DOCUMENTS.put(text, document)
-        return ResolutionResult.success(document, content_type=DID_LD_JSON)
+        return resolve_derived(
+            did,
+            method=self.name,
+            version_id=version_id,
+            version_time=version_time,
+            derive=did_key_document_json,
+            cache=_DOCUMENTS,
+        )
 
 
 __all__ = [

@@ -10,11 +10,13 @@ has (``invalidDid`` for ``https://www.w3.org/ns/did#INVALID_DID``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final, Protocol, runtime_checkable
 
 from vcid._json import JsonObject
+from vcid.cache import LRUCache
 from vcid.did.document import DIDDocument
 from vcid.did.syntax import DID
 from vcid.errors import (
@@ -167,6 +169,35 @@ def no_history(
     )
 
 
+def resolve_derived(
+    did: DID,
+    *,
+    method: str,
+    version_id: str | None,
+    version_time: datetime | None,
+    derive: Callable[[str], JsonObject],
+    cache: LRUCache[str, DIDDocument],
+) -> ResolutionResult:
+    """Resolve a DID whose document is derived from the DID itself (did:key, did:jwk).
+
+    Such a DID has one version (a historic query gives
+    ``featureNotSupported``), and its document never changes, so it is
+    cached by DID; a failure comes back as a result, never cached.
+    """
+    refused = no_history(method, version_id, version_time)
+    if refused is not None:
+        return refused
+    text = str(did)
+    document = cache.get(text)
+    if document is None:
+        try:
+            document = DIDDocument.from_json(derive(text), did=text)
+        except VcidError as exc:
+            return ResolutionResult.failure(error_code_for(exc), str(exc))
+        cache.put(text, document)
+    return ResolutionResult.success(document, content_type=DID_LD_JSON)
+
+
 def error_code_for(exc: VcidError) -> str:
     """The DID Resolution error code that stands for a vcid exception."""
     if isinstance(exc, DIDResolutionError):
@@ -203,4 +234,5 @@ __all__ = [
     "ResolutionResult",
     "error_code_for",
     "no_history",
+    "resolve_derived",
 ]

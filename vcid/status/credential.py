@@ -18,12 +18,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final, Literal, Protocol
+from typing import Final, Literal
 
 from vcid._json import JsonObject, JsonValue
 from vcid.errors import StatusEntryError, StatusListError, UsageError, VcidError
 from vcid.jsonld import JsonLdProcessor
-from vcid.keys import KeyType, Signer
 from vcid.ledger.entry import credential_commitment
 from vcid.model import (
     V2_CONTEXT,
@@ -32,7 +31,7 @@ from vcid.model import (
     require_aware,
     validate_credential,
 )
-from vcid.proofs import ProofOptions, add_proof, get_suite
+from vcid.proofs.signing import DEFAULT_SUITES, SigningKey, sign_assertion
 from vcid.status.bitstring import MAX_STATUS_SIZE
 
 ENTRY_TYPE: Final = "BitstringStatusListEntry"
@@ -96,19 +95,6 @@ CHILD_ALERT_MESSAGES: Final = (
     StatusMessage(status=2, message=CUSTODY_DISPUTE_MESSAGE),
     StatusMessage(status=3, message=TRAVEL_BAN_MESSAGE),
 )
-
-
-class SigningKey(Protocol):
-    """A signer bound to a DID verification method (a ``KeyFile`` is one)."""
-
-    @property
-    def signer(self) -> Signer: ...
-
-    @property
-    def verification_method(self) -> str: ...
-
-    @property
-    def controller(self) -> str: ...
 
 
 # --- status entries -------------------------------------------------------------
@@ -398,14 +384,6 @@ def status_list_credential(
     return credential
 
 
-#: The cryptosuite used for each key type when none is named (as vcid.issuer does).
-DEFAULT_SUITES: Final = {
-    KeyType.ED25519: "eddsa-rdfc-2022",
-    KeyType.P256: "ecdsa-rdfc-2019",
-    KeyType.P384: "ecdsa-rdfc-2019",
-}
-
-
 def sign_status_list(
     credential: Mapping[str, JsonValue],
     *,
@@ -431,21 +409,12 @@ def sign_status_list(
     view = validate_credential(credential)
     if view.issuer_id != key.controller:
         raise UsageError("the status list's issuer is not the controller of the signing key")
-    suite = cryptosuite or DEFAULT_SUITES.get(key.signer.key_type)
-    if suite is None:
-        raise UsageError("no default cryptosuite for this key type: name one")
-    if get_suite(suite).canonicalization == "jcs":
-        jsonld.expand(credential)  # JCS never expands: check the terms here
-    return add_proof(
+    return sign_assertion(
         credential,
-        signer=key.signer,
-        suite=suite,
-        options=ProofOptions(
-            verification_method=key.verification_method,
-            proof_purpose="assertionMethod",
-            created=require_aware(created, "created"),
-        ),
+        key=key,
         jsonld=jsonld,
+        created=require_aware(created, "created"),
+        cryptosuite=cryptosuite,
     )
 
 

@@ -35,7 +35,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Final, Protocol
+from typing import Final
 
 from vcid import _json
 from vcid._json import JsonObject, JsonValue
@@ -43,9 +43,8 @@ from vcid.accreditation import TRUST_LIST_TYPE, check_jurisdiction
 from vcid.canon.jcs import canonicalize as jcs_canonicalize
 from vcid.errors import DataModelError, TrustListError, UsageError, VcidError
 from vcid.jsonld import JsonLdProcessor
-from vcid.keys import KeyType, Signer
 from vcid.model import format_datetime, parse_datetime, require_aware, validate_credential
-from vcid.proofs import ProofOptions, add_proof, get_suite
+from vcid.proofs.signing import SigningKey, sign_assertion
 
 #: The contexts of a trust list.
 CONTEXTS: Final = ("https://www.w3.org/ns/credentials/v2", "https://w3id.org/vcid/v1")
@@ -55,25 +54,6 @@ ACCREDITATION_TYPE: Final = "Accreditation"
 MAX_ACCREDITATIONS: Final = 10_000
 #: The largest trust list document read.
 MAX_LIST_BYTES: Final = 8 * 1024 * 1024
-
-_SUITES: Final = {
-    KeyType.ED25519: "eddsa-rdfc-2022",
-    KeyType.P256: "ecdsa-rdfc-2019",
-    KeyType.P384: "ecdsa-rdfc-2019",
-}
-
-
-class SigningKey(Protocol):
-    """A signer bound to a DID verification method (a ``KeyFile`` is one)."""
-
-    @property
-    def signer(self) -> Signer: ...
-
-    @property
-    def verification_method(self) -> str: ...
-
-    @property
-    def controller(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -226,21 +206,12 @@ def sign_trust_list(
     view = parse_trust_list(unsigned)
     if view.issuer != key.controller:
         raise UsageError("the trust list's issuer is not the controller of the signing key")
-    suite = cryptosuite or _SUITES.get(key.signer.key_type)
-    if suite is None:
-        raise UsageError("no default cryptosuite for this key type: name one")
-    if get_suite(suite).canonicalization == "jcs":
-        jsonld.expand(unsigned)  # JCS never expands: check the terms here
-    return add_proof(
+    return sign_assertion(
         unsigned,
-        signer=key.signer,
-        suite=suite,
-        options=ProofOptions(
-            verification_method=key.verification_method,
-            proof_purpose="assertionMethod",
-            created=require_aware(created, "created"),
-        ),
+        key=key,
         jsonld=jsonld,
+        created=require_aware(created, "created"),
+        cryptosuite=cryptosuite,
     )
 
 
