@@ -472,20 +472,26 @@ def test_replayed_presentation_fails_against_a_new_challenge(
     assert failed(report) == {"presentation.proof[0].challenge": "CHALLENGE_MISMATCH"}
 
 
+def _without_challenge(
+    verifier: CredentialVerifier, credential: JsonObject, holder: KeyFile
+) -> JsonObject:
+    """A presentation whose authentication proof carries no challenge."""
+    return add_proof(
+        create_presentation([credential], holder=holder.controller),
+        signer=holder.signer,
+        suite="ecdsa-rdfc-2019",
+        options=ProofOptions(
+            verification_method=holder.verification_method, proof_purpose="authentication"
+        ),
+        jsonld=verifier.environment.jsonld,
+    )
+
+
 def test_opting_out_of_a_challenge(
     verifier: CredentialVerifier, credential: JsonObject, parent: KeyFile
 ) -> None:
     """no_challenge=True accepts a proof without one and says replay is the caller's."""
-    vp = create_presentation([credential], holder=parent.controller)
-    bare = add_proof(
-        vp,
-        signer=parent.signer,
-        suite="ecdsa-rdfc-2019",
-        options=ProofOptions(
-            verification_method=parent.verification_method, proof_purpose="authentication"
-        ),
-        jsonld=verifier.environment.jsonld,
-    )
+    bare = _without_challenge(verifier, credential, parent)
     report = verifier.verify_presentation(bare, no_challenge=True, now=NOW)
     assert report.verified, report.to_text()
     check = next(c for c in report.checks if c.name == "presentation.challenge")
@@ -515,16 +521,7 @@ def test_presentation_missing_challenge_fails(
     verifier: CredentialVerifier, credential: JsonObject, parent: KeyFile
 ) -> None:
     """A verifier expecting a challenge rejects a proof that has none."""
-    vp = create_presentation([credential], holder=parent.controller)
-    forged = add_proof(
-        vp,
-        signer=parent.signer,
-        suite="ecdsa-rdfc-2019",
-        options=ProofOptions(
-            verification_method=parent.verification_method, proof_purpose="authentication"
-        ),
-        jsonld=verifier.environment.jsonld,
-    )
+    forged = _without_challenge(verifier, credential, parent)
     report = verifier.verify_presentation(forged, challenge="c-123", now=NOW)
     assert failed(report) == {"presentation.proof[0].challenge": "CHALLENGE_MISMATCH"}
 
